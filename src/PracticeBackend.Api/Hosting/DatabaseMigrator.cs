@@ -1,0 +1,45 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PracticeBackend.Grains.Data;
+
+namespace PracticeBackend.Api.Hosting;
+
+/// <summary>
+/// Applies migrations in the host's Starting phase, before the silo or anything else that touches
+/// the tables starts. EF Core takes a lock, so nodes starting together migrate once.
+/// </summary>
+internal sealed partial class DatabaseMigrator(
+    IDbContextFactory<PracticeDbContext> contexts,
+    IOptions<PracticeOptions> options,
+    ILogger<DatabaseMigrator> logger) : IHostedLifecycleService
+{
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        if (!options.Value.Database.MigrateOnStart)
+        {
+            LogSkipped(logger);
+            return;
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).Count();
+        await db.Database.MigrateAsync(cancellationToken);
+        LogMigrated(logger, pending);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database migrated ({PendingCount} migrations applied)")]
+    private static partial void LogMigrated(ILogger logger, int pendingCount);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Practice:Database:MigrateOnStart is off; not migrating")]
+    private static partial void LogSkipped(ILogger logger);
+}

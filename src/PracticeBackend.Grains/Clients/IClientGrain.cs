@@ -1,0 +1,32 @@
+using PracticeBackend.Grains.IntakeRequests;
+
+namespace PracticeBackend.Grains.Clients;
+
+/// <summary>A person, keyed by client id: the single writer of their record, pace, contact status and consent ledger.</summary>
+public interface IClientGrain : IGrainWithGuidKey
+{
+    /// <summary>
+    /// Records a new request from this person in one transaction: the client (created or refreshed),
+    /// the request, the consent given with it and the pace chosen.
+    /// </summary>
+    Task<AcceptIntakeResult> AcceptIntake(AcceptIntake command);
+}
+
+[GenerateSerializer, Immutable, Alias("practice.accept-intake")]
+public sealed record AcceptIntake(
+    [property: Id(0)] Guid IntakeId,
+    [property: Id(1)] SubmitIntake Submission);
+
+public enum AcceptIntakeOutcome
+{
+    Accepted = 1,
+
+    /// <summary>Another client record already holds this email (created concurrently): look it up again.</summary>
+    EmailBelongsToAnotherClient = 2,
+
+    /// <summary>A request with this id (or Idempotency-Key) is already stored.</summary>
+    IntakeAlreadyExists = 3,
+}
+
+[GenerateSerializer, Immutable, Alias("practice.accept-intake-result")]
+public sealed record AcceptIntakeResult([property: Id(0)] AcceptIntakeOutcome Outcome);

@@ -1,0 +1,38 @@
+using PracticeBackend.Domain.Contacts;
+using PracticeBackend.Domain.Intake;
+
+namespace PracticeBackend.Grains.Data;
+
+/// <summary>A person who wrote in. Contact details are sealed (Data Protection); the email is found by its blind index.</summary>
+public sealed class Client
+{
+    public Guid Id { get; set; }
+
+    /// <summary>HMAC-SHA256 of the normalised email; unique, so one person has one record.</summary>
+    public byte[] EmailBlindIndex { get; set; } = [];
+
+    public byte[] EmailSealed { get; set; } = [];
+
+    public byte[]? NameSealed { get; set; }
+
+    public byte[]? PhoneSealed { get; set; }
+
+    /// <summary>IANA zone; the pacing policy's quiet hours are the recipient's.</summary>
+    public string TimeZone { get; set; } = "";
+
+    /// <summary>The pace the person chose most recently.</summary>
+    public Pace Pace { get; set; }
+
+    public ContactStatus ContactStatus { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime UpdatedAt { get; set; }
+
+    /// <summary>PostgreSQL xmin: another activation that wrote first makes our save fail instead of overwrite.</summary>
+    public uint Version { get; set; }
+
+    public List<IntakeRequest> IntakeRequests { get; } = [];
+
+    public List<ConsentRecord> ConsentRecords { get; } = [];
+}

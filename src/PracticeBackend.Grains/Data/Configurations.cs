@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using PracticeBackend.Domain.Intake;
+
+namespace PracticeBackend.Grains.Data;
+
+internal sealed class ClientConfiguration : IEntityTypeConfiguration<Client>
+{
+    public void Configure(EntityTypeBuilder<Client> builder)
+    {
+        builder.ToTable("clients");
+        builder.HasKey(c => c.Id);
+        builder.Property(c => c.Id).ValueGeneratedNever();
+        builder.HasIndex(c => c.EmailBlindIndex).IsUnique();
+        builder.Property(c => c.TimeZone).HasMaxLength(IntakeLimits.TimeZoneMaxLength);
+        builder.Property(c => c.Pace).HasConversion<string>().HasMaxLength(32);
+        builder.Property(c => c.ContactStatus).HasConversion<string>().HasMaxLength(16);
+        builder.Property(c => c.Version).IsRowVersion();
+        builder.HasMany(c => c.IntakeRequests).WithOne(r => r.Client).HasForeignKey(r => r.ClientId);
+        builder.HasMany(c => c.ConsentRecords).WithOne().HasForeignKey(r => r.ClientId);
+    }
+}
+
+internal sealed class IntakeRequestConfiguration : IEntityTypeConfiguration<IntakeRequest>
+{
+    public void Configure(EntityTypeBuilder<IntakeRequest> builder)
+    {
+        builder.ToTable("intake_requests");
+        builder.HasKey(r => r.Id);
+        builder.Property(r => r.Id).ValueGeneratedNever();
+        builder.Property(r => r.Status).HasConversion<string>().HasMaxLength(32);
+        builder.Property(r => r.Pace).HasConversion<string>().HasMaxLength(32);
+        builder.Property(r => r.PreferredFormat).HasConversion<string>().HasMaxLength(16);
+        builder.HasIndex(r => r.IdempotencyKeyHash).IsUnique();
+        builder.HasIndex(r => new { r.Status, r.NeedsPromptAttention, r.SubmittedAt });
+        builder.Property(r => r.Version).IsRowVersion();
+    }
+}
+
+internal sealed class ConsentRecordConfiguration : IEntityTypeConfiguration<ConsentRecord>
+{
+    public void Configure(EntityTypeBuilder<ConsentRecord> builder)
+    {
+        builder.ToTable("consent_records");
+        builder.HasKey(r => r.Id);
+        builder.Property(r => r.Id).ValueGeneratedNever();
+        builder.Property(r => r.Purpose).HasMaxLength(32);
+        builder.Property(r => r.TextVersion).HasMaxLength(IntakeLimits.ConsentVersionMaxLength);
+        builder.Property(r => r.Source).HasMaxLength(64);
+        builder.HasIndex(r => r.ClientId);
+        builder.HasOne<IntakeRequest>().WithMany().HasForeignKey(r => r.IntakeRequestId);
+    }
+}
+
+internal sealed class AppSecretConfiguration : IEntityTypeConfiguration<AppSecret>
+{
+    public void Configure(EntityTypeBuilder<AppSecret> builder)
+    {
+        builder.ToTable("app_secrets");
+        builder.HasKey(s => s.Name);
+        builder.Property(s => s.Name).HasMaxLength(64);
+    }
+}
+
+internal sealed class DataProtectionKeyConfiguration : IEntityTypeConfiguration<DataProtectionKey>
+{
+    public void Configure(EntityTypeBuilder<DataProtectionKey> builder) => builder.ToTable("data_protection_keys");
+}

@@ -1,0 +1,13 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace PracticeBackend.Grains.Data;
+
+internal static class DbErrors
+{
+    /// <summary>The constraint named in a unique violation (23505), or null for any other failure.</summary>
+    public static string? UniqueViolation(DbUpdateException exception) =>
+        exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } postgres
+            ? postgres.ConstraintName
+            : null;
+}

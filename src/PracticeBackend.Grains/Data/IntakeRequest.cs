@@ -1,0 +1,35 @@
+using PracticeBackend.Domain.Intake;
+
+namespace PracticeBackend.Grains.Data;
+
+/// <summary>One "Interested in exploring this in therapy?" submission.</summary>
+public sealed class IntakeRequest
+{
+    public Guid Id { get; set; }
+
+    public Guid ClientId { get; set; }
+
+    public Client? Client { get; set; }
+
+    public IntakeStatus Status { get; set; }
+
+    /// <summary>The pace chosen on this submission (the client's current pace may change later).</summary>
+    public Pace Pace { get; set; }
+
+    public PreferredFormat PreferredFormat { get; set; }
+
+    public byte[]? MessageSealed { get; set; }
+
+    /// <summary>Crisis language was found in the message: a human looks at this one first.</summary>
+    public bool NeedsPromptAttention { get; set; }
+
+    public DateTime SubmittedAt { get; set; }
+
+    /// <summary>SHA-256 of the caller's Idempotency-Key, when one was sent; unique.</summary>
+    public byte[]? IdempotencyKeyHash { get; set; }
+
+    /// <summary>Keyed hash of the submitted form, to tell a true retry from a reused key.</summary>
+    public byte[]? RequestFingerprint { get; set; }
+
+    public uint Version { get; set; }
+}

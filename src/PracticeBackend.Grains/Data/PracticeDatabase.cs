@@ -1,0 +1,24 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+
+namespace PracticeBackend.Grains.Data;
+
+/// <summary>How every process (the app, the tests, <c>dotnet ef</c>) points EF Core at our PostgreSQL.</summary>
+public static class PracticeDatabase
+{
+    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, string connectionString) =>
+        options
+            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("ef_migrations_history"))
+            .UseSnakeCaseNamingConvention();
+}
+
+/// <summary>Lets <c>dotnet ef migrations add</c> build the model without a database or the app's start-up (STACK P7).</summary>
+internal sealed class DesignTimePracticeDbContextFactory : IDesignTimeDbContextFactory<PracticeDbContext>
+{
+    public PracticeDbContext CreateDbContext(string[] args)
+    {
+        var options = new DbContextOptionsBuilder<PracticeDbContext>();
+        PracticeDatabase.Configure(options, "Host=localhost;Database=design_time_only");
+        return new PracticeDbContext(options.Options);
+    }
+}
