@@ -1,4 +1,8 @@
+using System.Linq.Expressions;
+using System.Reflection;
+using System.Text.Json;
 using FluentValidation;
+using FluentValidation.Internal;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.EntityFrameworkCore;
@@ -42,9 +46,9 @@ public static class PracticeBackendHost
         builder.UseOrleans(orleans => orleans.UseLocalhostClustering(
             silo.SiloPort, silo.GatewayPort, serviceId: silo.ServiceId, clusterId: silo.ClusterId));
 
-        ValidatorOptions.Global.PropertyNameResolver = (_, member, expression) =>
-            member is null ? null : JsonNamingPolicy(member.Name);
-        ValidatorOptions.Global.DisplayNameResolver = ValidatorOptions.Global.PropertyNameResolver;
+        // Problems name fields as the JSON does: "consent.contact", not "Consent.Contact".
+        ValidatorOptions.Global.PropertyNameResolver = JsonFieldName;
+        ValidatorOptions.Global.DisplayNameResolver = JsonFieldName;
         services.AddPracticeMediator();
 
         services.AddProblemDetails();
@@ -69,5 +73,11 @@ public static class PracticeBackendHost
         return app;
     }
 
-    private static string JsonNamingPolicy(string name) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(name);
+    private static string? JsonFieldName(Type type, MemberInfo? member, LambdaExpression? expression)
+    {
+        var path = expression is null ? member?.Name : PropertyChain.FromExpression(expression).ToString();
+        return path is null
+            ? null
+            : string.Join('.', path.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
+    }
 }

@@ -62,48 +62,59 @@ public static partial class SubmitIntake
                 .WithMessage($"An Idempotency-Key is 1 to {IdempotencyKeyMaxLength} visible ASCII characters; a new UUID per form works well.");
 
             // A bot that fills the honeypot gets a success-shaped answer, never a list of what to fix.
+            // Each condition guards only its own rule: FluentValidation's When covers the whole chain before it.
             When(c => !c.IsFromBot, () =>
             {
                 RuleFor(c => c.Email)
-                    .NotEmpty().WithMessage("Please give an email address so the practice can reply.")
-                    .Must(EmailAddress.IsValid).When(c => !string.IsNullOrWhiteSpace(c.Email))
+                    .NotEmpty()
+                    .WithMessage("Please give an email address so the practice can reply.");
+                RuleFor(c => c.Email)
+                    .Must(EmailAddress.IsValid)
+                    .When(c => !string.IsNullOrWhiteSpace(c.Email))
                     .WithMessage("This doesn't look like an email address we can write to.");
                 RuleFor(c => c.Name)
-                    .MaximumLength(IntakeLimits.NameMaxLength)
-                    .WithMessage($"Please keep the name to {IntakeLimits.NameMaxLength} characters.")
-                    .Must(NotContainControlCharacters!).When(c => c.Name is not null)
-                    .WithMessage("The name contains characters we can't store.");
+                    .Must(n => n!.Length <= IntakeLimits.NameMaxLength && !n.Any(char.IsControl))
+                    .When(c => c.Name is not null)
+                    .WithMessage($"Please keep the name to {IntakeLimits.NameMaxLength} letters, without control characters.");
                 RuleFor(c => c.Phone)
-                    .Must(BeAPhoneNumber!).When(c => !string.IsNullOrWhiteSpace(c.Phone))
+                    .Must(BeAPhoneNumber!)
+                    .When(c => !string.IsNullOrWhiteSpace(c.Phone))
                     .WithMessage($"A phone number may hold digits, spaces, + ( ) - . and be up to {IntakeLimits.PhoneMaxLength} characters.");
                 RuleFor(c => c.TimeZone)
-                    .Must(IanaTimeZone.IsValid).When(c => !string.IsNullOrWhiteSpace(c.TimeZone))
+                    .Must(IanaTimeZone.IsValid)
+                    .When(c => !string.IsNullOrWhiteSpace(c.TimeZone))
                     .WithMessage("Use an IANA time zone such as \"America/Chicago\", or leave it out.");
                 RuleFor(c => c.Pace)
-                    .Must(p => WireNames.TryParsePace(p, out _)).When(c => c.Pace is not null)
+                    .Must(p => WireNames.TryParsePace(p, out _))
+                    .When(c => c.Pace is not null)
                     .WithMessage($"Pace is one of: {string.Join(", ", WireNames.PaceNames)}.");
                 RuleFor(c => c.PreferredFormat)
-                    .Must(f => WireNames.TryParseFormat(f, out _)).When(c => c.PreferredFormat is not null)
+                    .Must(f => WireNames.TryParseFormat(f, out _))
+                    .When(c => c.PreferredFormat is not null)
                     .WithMessage($"Preferred format is one of: {string.Join(", ", WireNames.FormatNames)}.");
                 RuleFor(c => c.Message)
                     .MaximumLength(IntakeLimits.MessageMaxLength)
                     .WithMessage($"Please keep the message to {IntakeLimits.MessageMaxLength} characters; there will be room to say more later.");
                 RuleFor(c => c.Consent)
-                    .NotNull().WithMessage("Please confirm that the practice may contact you about this request.");
+                    .NotNull()
+                    .WithMessage("Please confirm that the practice may contact you about this request.");
                 RuleFor(c => c.Consent!.Contact)
-                    .Equal(true).When(c => c.Consent is not null)
+                    .Equal(true)
+                    .When(c => c.Consent is not null)
                     .WithMessage("We can only reply if you agree to be contacted about this request.");
                 RuleFor(c => c.Consent!.Version)
-                    .NotEmpty().Matches("^[A-Za-z0-9._-]+$").MaximumLength(IntakeLimits.ConsentVersionMaxLength)
+                    .Must(BeAConsentVersion!)
                     .When(c => c.Consent is not null)
                     .WithMessage("The consent text version is missing or malformed; please reload the form.");
             });
         }
 
+        private static bool BeAConsentVersion(string? version) =>
+            version is { Length: > 0 and <= IntakeLimits.ConsentVersionMaxLength }
+            && version.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
+
         private static bool BeAUsableIdempotencyKey(string key) =>
             key.Length is > 0 and <= IdempotencyKeyMaxLength && key.All(c => c is >= '!' and <= '~');
-
-        private static bool NotContainControlCharacters(string text) => !text.Any(char.IsControl);
 
         private static bool BeAPhoneNumber(string phone) =>
             phone.Length <= IntakeLimits.PhoneMaxLength

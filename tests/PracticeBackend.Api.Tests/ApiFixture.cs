@@ -1,0 +1,43 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
+using PracticeBackend.Testing;
+
+namespace PracticeBackend.Api.Tests;
+
+/// <summary>
+/// The whole app — Kestrel on a real socket, the co-hosted silo, migrations — against its own
+/// fresh PostgreSQL database, with every log line captured for the PHI checks.
+/// </summary>
+public sealed class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public string ConnectionString { get; private set; } = "";
+
+    public CapturedLogs Logs { get; } = new();
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestPostgres.CreateDatabaseAsync("api");
+        UseKestrel(0);
+        StartServer();
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Practice", ConnectionString);
+        builder.UseSetting("Practice:Silo:SiloPort", FreePorts.Next().ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Practice:Silo:GatewayPort", FreePorts.Next().ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Practice:Silo:ClusterId", "test-" + Guid.NewGuid().ToString("N"));
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
+    }
+
+    async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class Api : ICollectionFixture<ApiFixture>
+{
+    public const string Name = "api";
+}

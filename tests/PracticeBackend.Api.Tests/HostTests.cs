@@ -1,0 +1,44 @@
+using System.Net;
+using System.Text.Json;
+
+namespace PracticeBackend.Api.Tests;
+
+[Collection(Api.Name)]
+public sealed class HostTests(ApiFixture app)
+{
+    [Fact]
+    public async Task HealthReady_ReportsDatabaseAndSiloHealthy_WhenTheAppHasStarted()
+    {
+        using var client = app.CreateClient();
+
+        var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("Healthy", body.RootElement.GetProperty("checks").GetProperty("database").GetString());
+        Assert.Equal("Healthy", body.RootElement.GetProperty("checks").GetProperty("silo").GetString());
+    }
+
+    [Fact]
+    public async Task HealthLive_Answers200()
+    {
+        using var client = app.CreateClient();
+
+        var response = await client.GetAsync(new Uri("/health/live", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task OpenApi_DescribesTheIntakeEndpoint()
+    {
+        using var client = app.CreateClient();
+
+        var response = await client.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.True(body.RootElement.GetProperty("paths").TryGetProperty("/api/intake", out var intake));
+        Assert.True(intake.TryGetProperty("post", out _));
+    }
+}
