@@ -34,6 +34,8 @@ public static class CrisisLanguage
         "self harm",
         "cutting myself",
         "overdose",
+        "overdosed",
+        "overdosing",
         "hurt someone",
         "kill someone",
         "being abused",
