@@ -32,7 +32,7 @@ fi
 
 log="$log_dir/dotnet-test.log"
 set +e
-dotnet test PracticeBackend.sln --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+dotnet test PracticeBackend.sln "$@" 2>&1 | tee "$log"
 dotnet_status=${PIPESTATUS[0]}
 set -e
 
