@@ -83,18 +83,24 @@ public sealed class IntakeBadInputTests(ApiFixture app)
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("application/json", (await response.JsonAsync()).GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Submit_Returns413_WhenTheBodyIsOver64KB()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Submit_Returns413_WhenTheBodyIsOver64KB(bool chunked)
     {
         var form = IntakeForms.Valid();
         form["padding"] = new string('x', 70 * 1024);
+        var request = IntakeForms.Post(form);
+        request.Headers.TransferEncodingChunked = chunked;
 
-        var response = await SendAndCountAsync(IntakeForms.Post(form), expectStored: false);
+        var response = await SendAndCountAsync(request, expectStored: false);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("64 KB", (await response.JsonAsync()).GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -51,7 +51,7 @@ public static class PracticeBackendHost
         ValidatorOptions.Global.DisplayNameResolver = JsonFieldName;
         services.AddPracticeMediator();
 
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsExceptionHandler.Describe);
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddPracticeHealthChecks();

@@ -2,6 +2,7 @@ using System.Text.Json;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using PracticeBackend.Domain.Intake;
 
 namespace PracticeBackend.Api.Hosting;
 
@@ -52,22 +53,25 @@ internal sealed partial class ProblemDetailsExceptionHandler(
             Title = "Some answers need another look",
         };
 
-    private static ProblemDetails FromBadRequest(BadHttpRequestException exception) => exception.StatusCode switch
+    private static ProblemDetails FromBadRequest(BadHttpRequestException exception) =>
+        exception.StatusCode == StatusCodes.Status400BadRequest
+            ? FieldProblem(exception)
+            : new ProblemDetails { Status = exception.StatusCode };
+
+    /// <summary>
+    /// Refusals the framework answers without an exception (413 before the body is read, 415 before
+    /// binding) still reach a person's browser as problem+json; this gives them words.
+    /// </summary>
+    public static void Describe(ProblemDetailsContext context)
     {
-        StatusCodes.Status413PayloadTooLarge => new ProblemDetails
+        var problem = context.ProblemDetails;
+        problem.Detail ??= problem.Status switch
         {
-            Status = StatusCodes.Status413PayloadTooLarge,
-            Title = "The request is too large",
-            Detail = "Requests to this address may be at most 64 KB.",
-        },
-        StatusCodes.Status415UnsupportedMediaType => new ProblemDetails
-        {
-            Status = StatusCodes.Status415UnsupportedMediaType,
-            Title = "Unsupported content type",
-            Detail = "Send the body as application/json.",
-        },
-        _ => FieldProblem(exception),
-    };
+            StatusCodes.Status413PayloadTooLarge => $"Requests to this address may be at most {IntakeLimits.BodyMaxBytes / 1024} KB.",
+            StatusCodes.Status415UnsupportedMediaType => "Send the body as application/json.",
+            _ => null,
+        };
+    }
 
     private static ValidationProblemDetails FieldProblem(BadHttpRequestException exception)
     {
