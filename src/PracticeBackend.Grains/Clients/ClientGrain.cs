@@ -1,8 +1,10 @@
+using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using PracticeBackend.Domain.Contacts;
 using PracticeBackend.Domain.Intake;
 using PracticeBackend.Grains.Data;
+using PracticeBackend.Grains.Staff;
 
 namespace PracticeBackend.Grains.Clients;
 
@@ -68,7 +70,7 @@ public sealed partial class ClientGrain(
         client.ContactStatus = ContactStatus.Open;
         client.UpdatedAt = now;
 
-        db.IntakeRequests.Add(new IntakeRequest
+        var request = new IntakeRequest
         {
             Id = command.IntakeId,
             ClientId = client.Id,
@@ -80,7 +82,9 @@ public sealed partial class ClientGrain(
             SubmittedAt = now,
             IdempotencyKeyHash = submission.IdempotencyKeyHash,
             RequestFingerprint = submission.RequestFingerprint,
-        });
+        };
+        request.Events.Add(new IntakeEvent { At = now, Kind = IntakeEventKinds.Submitted });
+        db.IntakeRequests.Add(request);
         db.ConsentRecords.Add(new ConsentRecord
         {
             Id = Guid.CreateVersion7(),
@@ -127,6 +131,47 @@ public sealed partial class ClientGrain(
         return new AcceptIntakeResult(AcceptIntakeOutcome.Accepted);
     }
 
+    public async Task<StaffCommandResult> EraseDetails(EraseClient command)
+    {
+        await using var db = await contexts.CreateDbContextAsync();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var clientId = this.GetPrimaryKey();
+        if (!(command.Actor.IsAdmin || command.Actor.IsSystem) || _client is null)
+        {
+            db.AuditEvents.Add(command.Actor.Audit(now, command.AuditAction, AuditSubjects.Client, clientId, AuditOutcomes.NotFound));
+            await db.SaveChangesAsync();
+            return new StaffCommandResult(StaffCommandOutcome.NotFound);
+        }
+
+        var client = await db.Clients.Include(c => c.IntakeRequests).SingleAsync(c => c.Id == clientId);
+        client.EmailBlindIndex = RandomNumberGenerator.GetBytes(32);
+        client.EmailSealed = [];
+        client.NameSealed = null;
+        client.PhoneSealed = null;
+        client.ContactStatus = ContactStatus.Stopped;
+        client.ErasedAt ??= now;
+        client.UpdatedAt = now;
+        foreach (var request in client.IntakeRequests)
+        {
+            request.MessageSealed = null;
+            request.IdempotencyKeyHash = null;
+            request.RequestFingerprint = null;
+            if (IntakeTransitions.CanClose(request.Status))
+            {
+                request.Status = IntakeStatus.Closed;
+                request.ClosedReason ??= CloseReason.Withdrew;
+                request.ClosedAt ??= now;
+            }
+        }
+
+        db.AuditEvents.Add(command.Actor.Audit(now, command.AuditAction, AuditSubjects.Client, clientId, AuditOutcomes.Success));
+        await db.SaveChangesAsync();
+        _client = null;
+        DeactivateOnIdle();
+        LogErased(logger, clientId);
+        return new StaffCommandResult(StaffCommandOutcome.Done);
+    }
+
     private async Task<Client?> LoadAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -136,6 +181,9 @@ public sealed partial class ClientGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Client {ClientId} accepted intake {IntakeId} (new client: {IsNewClient})")]
     private static partial void LogAccepted(ILogger logger, Guid clientId, Guid intakeId, bool isNewClient);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Client {ClientId} erased")]
+    private static partial void LogErased(ILogger logger, Guid clientId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Client {ClientId} was written by another activation; reloading and retrying once")]
     private static partial void LogConcurrencyRetry(ILogger logger, Guid clientId);

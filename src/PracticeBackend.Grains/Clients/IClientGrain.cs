@@ -1,4 +1,5 @@
 using PracticeBackend.Grains.IntakeRequests;
+using PracticeBackend.Grains.Staff;
 
 namespace PracticeBackend.Grains.Clients;
 
@@ -10,7 +11,17 @@ public interface IClientGrain : IGrainWithGuidKey
     /// the request, the consent given with it and the pace chosen.
     /// </summary>
     Task<AcceptIntakeResult> AcceptIntake(AcceptIntake command);
+
+    /// <summary>
+    /// Erases what identifies the person: sealed contact details and messages are overwritten, the
+    /// blind index replaced by random bytes (so the email no longer finds this row), open requests
+    /// closed. Ids, timestamps, consent versions and the audit trail stay, anonymous.
+    /// </summary>
+    Task<StaffCommandResult> EraseDetails(EraseClient command);
 }
+
+[GenerateSerializer, Immutable, Alias("practice.erase-client")]
+public sealed record EraseClient([property: Id(0)] StaffActor Actor, [property: Id(1)] string AuditAction);
 
 [GenerateSerializer, Immutable, Alias("practice.accept-intake")]
 public sealed record AcceptIntake(

@@ -29,6 +29,9 @@ public sealed class Client
 
     public DateTime UpdatedAt { get; set; }
 
+    /// <summary>When an admin erased this person's details; the row stays as an anonymous anchor for the audit trail.</summary>
+    public DateTime? ErasedAt { get; set; }
+
     /// <summary>PostgreSQL xmin: another activation that wrote first makes our save fail instead of overwrite.</summary>
     public uint Version { get; set; }
 

@@ -34,7 +34,74 @@ internal sealed class IntakeRequestConfiguration : IEntityTypeConfiguration<Inta
         builder.Property(r => r.PreferredFormat).HasConversion<string>().HasMaxLength(16);
         builder.HasIndex(r => r.IdempotencyKeyHash).IsUnique();
         builder.HasIndex(r => new { r.Status, r.NeedsPromptAttention, r.SubmittedAt });
+        builder.Property(r => r.ClosedReason).HasConversion<string>().HasMaxLength(32);
+        builder.HasIndex(r => r.AssignedTherapistId);
+        builder.HasOne<Therapist>().WithMany().HasForeignKey(r => r.AssignedTherapistId);
+        builder.HasMany(r => r.Events).WithOne().HasForeignKey(e => e.IntakeRequestId);
         builder.Property(r => r.Version).IsRowVersion();
+    }
+}
+
+internal sealed class IntakeEventConfiguration : IEntityTypeConfiguration<IntakeEvent>
+{
+    public void Configure(EntityTypeBuilder<IntakeEvent> builder)
+    {
+        builder.ToTable("intake_events");
+        builder.HasKey(e => e.Id);
+        builder.Property(e => e.Kind).HasMaxLength(32);
+        builder.Property(e => e.Detail).HasMaxLength(64);
+        builder.HasIndex(e => new { e.IntakeRequestId, e.At });
+    }
+}
+
+internal sealed class TherapistConfiguration : IEntityTypeConfiguration<Therapist>
+{
+    public void Configure(EntityTypeBuilder<Therapist> builder)
+    {
+        builder.ToTable("therapists");
+        builder.HasKey(t => t.Id);
+        builder.Property(t => t.Id).ValueGeneratedNever();
+        builder.Property(t => t.DisplayName).HasMaxLength(100);
+        builder.Property(t => t.TimeZone).HasMaxLength(IntakeLimits.TimeZoneMaxLength);
+        builder.PrimitiveCollection(t => t.Formats).ElementType(e => e.HasConversion<string>());
+        builder.Property(t => t.Version).IsRowVersion();
+    }
+}
+
+internal sealed class StaffUserConfiguration : IEntityTypeConfiguration<StaffUser>
+{
+    public void Configure(EntityTypeBuilder<StaffUser> builder)
+    {
+        builder.HasOne<Therapist>().WithMany().HasForeignKey(u => u.TherapistId);
+        builder.HasIndex(u => u.TherapistId).IsUnique();
+    }
+}
+
+internal sealed class StaffSessionConfiguration : IEntityTypeConfiguration<StaffSession>
+{
+    public void Configure(EntityTypeBuilder<StaffSession> builder)
+    {
+        builder.ToTable("staff_sessions");
+        builder.HasKey(s => s.Id);
+        builder.Property(s => s.Id).HasMaxLength(64);
+        builder.HasIndex(s => s.UserId);
+        builder.HasIndex(s => s.ExpiresAt);
+    }
+}
+
+internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEvent>
+{
+    public void Configure(EntityTypeBuilder<AuditEvent> builder)
+    {
+        builder.ToTable("audit_events");
+        builder.HasKey(a => a.Id);
+        builder.Property(a => a.ActorRole).HasMaxLength(16);
+        builder.Property(a => a.Action).HasMaxLength(64);
+        builder.Property(a => a.SubjectType).HasMaxLength(32);
+        builder.Property(a => a.RequestId).HasMaxLength(64);
+        builder.Property(a => a.Outcome).HasMaxLength(32);
+        builder.HasIndex(a => new { a.SubjectId, a.At });
+        builder.HasIndex(a => a.At);
     }
 }
 

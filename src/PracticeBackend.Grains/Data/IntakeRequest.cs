@@ -31,5 +31,14 @@ public sealed class IntakeRequest
     /// <summary>Keyed hash of the submitted form, to tell a true retry from a reused key.</summary>
     public byte[]? RequestFingerprint { get; set; }
 
+    /// <summary>The therapist this request is with; null while it waits in the unassigned pool.</summary>
+    public Guid? AssignedTherapistId { get; set; }
+
+    public CloseReason? ClosedReason { get; set; }
+
+    public DateTime? ClosedAt { get; set; }
+
     public uint Version { get; set; }
+
+    public List<IntakeEvent> Events { get; } = [];
 }

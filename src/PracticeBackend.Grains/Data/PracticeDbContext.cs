@@ -1,11 +1,13 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace PracticeBackend.Grains.Data;
 
 /// <summary>The one source of truth (ADR 0001). Grains write through it; dashboard queries read it.</summary>
 public sealed class PracticeDbContext(DbContextOptions<PracticeDbContext> options)
-    : DbContext(options), IDataProtectionKeyContext
+    : IdentityDbContext<StaffUser, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
 {
     public DbSet<Client> Clients => Set<Client>();
 
@@ -15,8 +17,19 @@ public sealed class PracticeDbContext(DbContextOptions<PracticeDbContext> option
 
     public DbSet<AppSecret> AppSecrets => Set<AppSecret>();
 
+    public DbSet<IntakeEvent> IntakeEvents => Set<IntakeEvent>();
+
+    public DbSet<Therapist> Therapists => Set<Therapist>();
+
+    public DbSet<StaffSession> StaffSessions => Set<StaffSession>();
+
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
-        modelBuilder.ApplyConfigurationsFromAssembly(typeof(PracticeDbContext).Assembly);
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(PracticeDbContext).Assembly);
+    }
 }

@@ -1,4 +1,5 @@
 using PracticeBackend.Domain.Intake;
+using PracticeBackend.Grains.Staff;
 
 namespace PracticeBackend.Grains.IntakeRequests;
 
@@ -10,8 +11,18 @@ public interface IIntakeRequestGrain : IGrainWithGuidKey
 {
     Task<SubmitIntakeResult> Submit(SubmitIntake command);
 
-    Task<IntakeRequestStatus?> GetStatus();
+    /// <summary>Puts the request with a therapist (admin: anyone; a therapist: only themselves).</summary>
+    Task<StaffCommandResult> Assign(AssignIntake command);
+
+    /// <summary>Ends the request with a reason.</summary>
+    Task<StaffCommandResult> Close(CloseIntake command);
 }
+
+[GenerateSerializer, Immutable, Alias("practice.assign-intake")]
+public sealed record AssignIntake([property: Id(0)] StaffActor Actor, [property: Id(1)] Guid TherapistId);
+
+[GenerateSerializer, Immutable, Alias("practice.close-intake")]
+public sealed record CloseIntake([property: Id(0)] StaffActor Actor, [property: Id(1)] CloseReason Reason);
 
 /// <summary>What a person sent, already sealed: no plaintext PHI crosses a grain boundary.</summary>
 [GenerateSerializer, Immutable, Alias("practice.submit-intake")]
@@ -50,11 +61,3 @@ public sealed record SubmitIntakeResult(
     [property: Id(1)] Guid IntakeId,
     [property: Id(2)] IntakeStatus Status,
     [property: Id(3)] Pace Pace);
-
-/// <summary>What may be said about a request without opening anything sealed.</summary>
-[GenerateSerializer, Immutable, Alias("practice.intake-request-status")]
-public sealed record IntakeRequestStatus(
-    [property: Id(0)] Guid IntakeId,
-    [property: Id(1)] IntakeStatus Status,
-    [property: Id(2)] Pace Pace,
-    [property: Id(3)] DateTimeOffset SubmittedAt);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using PracticeBackend.Domain.Intake;
 using PracticeBackend.Grains.Clients;
 using PracticeBackend.Grains.Data;
+using PracticeBackend.Grains.Staff;
 
 namespace PracticeBackend.Grains.IntakeRequests;
 
@@ -14,6 +15,7 @@ namespace PracticeBackend.Grains.IntakeRequests;
 /// </summary>
 public sealed partial class IntakeRequestGrain(
     IDbContextFactory<PracticeDbContext> contexts,
+    TimeProvider clock,
     ILogger<IntakeRequestGrain> logger) : Grain, IIntakeRequestGrain
 {
     private IntakeRequest? _request;
@@ -56,10 +58,125 @@ public sealed partial class IntakeRequestGrain(
         throw new InvalidOperationException($"Intake {intakeId} could not settle on a client record.");
     }
 
-    public Task<IntakeRequestStatus?> GetStatus() => Task.FromResult(
-        _request is null
-            ? null
-            : new IntakeRequestStatus(_request.Id, _request.Status, _request.Pace, new DateTimeOffset(_request.SubmittedAt, TimeSpan.Zero)));
+    public Task<StaffCommandResult> Assign(AssignIntake command) =>
+        ChangeAsync(command.Actor, AuditActions.IntakeAssign, async (db, request, now) =>
+        {
+            if (!command.Actor.IsAdmin && command.TherapistId != command.Actor.TherapistId)
+            {
+                return StaffCommandOutcome.NotPermitted;
+            }
+
+            if (!IntakeTransitions.CanAssign(request.Status))
+            {
+                return StaffCommandOutcome.NotAllowedInThisState;
+            }
+
+            if (!await db.Therapists.AnyAsync(t => t.Id == command.TherapistId))
+            {
+                return StaffCommandOutcome.UnknownTherapist;
+            }
+
+            request.AssignedTherapistId = command.TherapistId;
+            request.Status = IntakeTransitions.AfterAssign(request.Status);
+            db.IntakeEvents.Add(Event(request, now, IntakeEventKinds.Assigned, command.Actor, command.TherapistId, null));
+            return StaffCommandOutcome.Done;
+        });
+
+    public Task<StaffCommandResult> Close(CloseIntake command) =>
+        ChangeAsync(command.Actor, AuditActions.IntakeClose, (db, request, now) =>
+        {
+            if (!IntakeTransitions.CanClose(request.Status))
+            {
+                return Task.FromResult(StaffCommandOutcome.NotAllowedInThisState);
+            }
+
+            request.Status = IntakeStatus.Closed;
+            request.ClosedReason = command.Reason;
+            request.ClosedAt = now;
+            db.IntakeEvents.Add(Event(request, now, IntakeEventKinds.Closed, command.Actor, null, command.Reason.ToWire()));
+            return Task.FromResult(StaffCommandOutcome.Done);
+        });
+
+    /// <summary>
+    /// One staff change: need-to-know first (an invisible request is "not found"), then the change,
+    /// its timeline event and its audit row in one SaveChanges; a concurrent write means reload and retry once.
+    /// </summary>
+    private async Task<StaffCommandResult> ChangeAsync(
+        StaffActor actor,
+        string auditAction,
+        Func<PracticeDbContext, IntakeRequest, DateTime, Task<StaffCommandOutcome>> change)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var db = await contexts.CreateDbContextAsync();
+            var now = clock.GetUtcNow().UtcDateTime;
+            var intakeId = this.GetPrimaryKey();
+            if (_request is null || !actor.MaySee(_request))
+            {
+                db.AuditEvents.Add(actor.Audit(now, auditAction, AuditSubjects.IntakeRequest, intakeId, AuditOutcomes.NotFound));
+                await db.SaveChangesAsync();
+                DeactivateOnIdle();
+                return new StaffCommandResult(StaffCommandOutcome.NotFound);
+            }
+
+            var request = CopyOf(_request);
+            db.IntakeRequests.Attach(request);
+            var outcome = await change(db, request, now);
+            if (outcome != StaffCommandOutcome.Done)
+            {
+                db.ChangeTracker.Clear();
+            }
+
+            db.AuditEvents.Add(actor.Audit(now, auditAction, AuditSubjects.IntakeRequest, intakeId,
+                outcome == StaffCommandOutcome.Done ? AuditOutcomes.Success : AuditOutcomes.Denied));
+            try
+            {
+                await db.SaveChangesAsync();
+            }
+            catch (DbUpdateConcurrencyException) when (attempt == 1)
+            {
+                _request = await LoadAsync(CancellationToken.None);
+                continue;
+            }
+
+            if (outcome == StaffCommandOutcome.Done)
+            {
+                db.Entry(request).State = EntityState.Detached;
+                _request = request;
+                LogChanged(logger, intakeId, auditAction);
+            }
+
+            return new StaffCommandResult(outcome);
+        }
+    }
+
+    private static IntakeRequest CopyOf(IntakeRequest request) => new()
+    {
+        Id = request.Id,
+        ClientId = request.ClientId,
+        Status = request.Status,
+        Pace = request.Pace,
+        PreferredFormat = request.PreferredFormat,
+        MessageSealed = request.MessageSealed,
+        NeedsPromptAttention = request.NeedsPromptAttention,
+        SubmittedAt = request.SubmittedAt,
+        IdempotencyKeyHash = request.IdempotencyKeyHash,
+        RequestFingerprint = request.RequestFingerprint,
+        AssignedTherapistId = request.AssignedTherapistId,
+        ClosedReason = request.ClosedReason,
+        ClosedAt = request.ClosedAt,
+        Version = request.Version,
+    };
+
+    private static IntakeEvent Event(IntakeRequest request, DateTime at, string kind, StaffActor actor, Guid? therapistId, string? detail) => new()
+    {
+        IntakeRequestId = request.Id,
+        At = at,
+        Kind = kind,
+        ActorUserId = actor.UserId,
+        TherapistId = therapistId,
+        Detail = detail,
+    };
 
     private SubmitIntakeResult AnswerRepeat(SubmitIntake command)
     {
@@ -93,6 +210,9 @@ public sealed partial class IntakeRequestGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Intake {IntakeId} submitted (needs prompt attention: {NeedsPromptAttention})")]
     private static partial void LogSubmitted(ILogger logger, Guid intakeId, bool needsPromptAttention);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Intake {IntakeId}: {Action} by staff")]
+    private static partial void LogChanged(ILogger logger, Guid intakeId, string action);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Intake {IntakeId} submitted again with the same key (same form: {SameForm})")]
     private static partial void LogRepeat(ILogger logger, Guid intakeId, bool sameForm);

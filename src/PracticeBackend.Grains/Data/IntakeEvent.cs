@@ -1,0 +1,26 @@
+namespace PracticeBackend.Grains.Data;
+
+/// <summary>The request's timeline as staff see it: what happened, when, by whom (ids only).</summary>
+public sealed class IntakeEvent
+{
+    public long Id { get; set; }
+
+    public Guid IntakeRequestId { get; set; }
+
+    public DateTime At { get; set; }
+
+    public string Kind { get; set; } = "";
+
+    public Guid? ActorUserId { get; set; }
+
+    public Guid? TherapistId { get; set; }
+
+    public string? Detail { get; set; }
+}
+
+public static class IntakeEventKinds
+{
+    public const string Submitted = "submitted";
+    public const string Assigned = "assigned";
+    public const string Closed = "closed";
+}

@@ -1,0 +1,25 @@
+using PracticeBackend.Domain.Intake;
+
+namespace PracticeBackend.Grains.Data;
+
+/// <summary>A therapist's profile. Written only by <c>TherapistGrain</c>.</summary>
+public sealed class Therapist
+{
+    public Guid Id { get; set; }
+
+    public string DisplayName { get; set; } = "";
+
+    public List<string> Specialties { get; set; } = [];
+
+    public List<PreferredFormat> Formats { get; set; } = [];
+
+    public bool AcceptingNewClients { get; set; }
+
+    public string TimeZone { get; set; } = "";
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime UpdatedAt { get; set; }
+
+    public uint Version { get; set; }
+}
