@@ -12,6 +12,9 @@ namespace PracticeBackend.Api.Tests;
 /// </summary>
 public sealed class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
 {
+    public const string AdminEmail = "admin@practice.test";
+    public const string AdminPassword = "correct horse battery staple";
+
     public string ConnectionString { get; private set; } = "";
 
     public CapturedLogs Logs { get; } = new();
@@ -30,6 +33,10 @@ public sealed class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Practice:Silo:SiloPort", FreePorts.Next().ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Practice:Silo:GatewayPort", FreePorts.Next().ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Practice:Silo:ClusterId", "test-" + Guid.NewGuid().ToString("N"));
+        builder.UseSetting("Practice:RateLimits:IntakePerMinute", "100000");
+        builder.UseSetting("Practice:RateLimits:SignInPerMinute", "100000");
+        builder.UseSetting("PRACTICE_ADMIN_EMAIL", AdminEmail);
+        builder.UseSetting("PRACTICE_ADMIN_PASSWORD", AdminPassword);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
     }
 

@@ -6,7 +6,12 @@ using FluentValidation.Internal;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.EntityFrameworkCore;
+using Hangfire;
+using Orleans.Dashboard;
+using PracticeBackend.Api.Features.Auth;
 using PracticeBackend.Api.Features.Intake;
+using PracticeBackend.Api.Features.Staff;
+using PracticeBackend.Api.Security;
 using PracticeBackend.Domain.Contacts;
 using PracticeBackend.Grains.Data;
 using PracticeBackend.Grains.Security;
@@ -43,8 +48,16 @@ public static class PracticeBackendHost
         services.AddSingleton<IntakeMetrics>();
 
         var silo = configuration.GetSection($"{PracticeOptions.Section}:Silo").Get<SiloSettings>() ?? new SiloSettings();
-        builder.UseOrleans(orleans => orleans.UseLocalhostClustering(
-            silo.SiloPort, silo.GatewayPort, serviceId: silo.ServiceId, clusterId: silo.ClusterId));
+        builder.UseOrleans(orleans => orleans
+            .UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, serviceId: silo.ServiceId, clusterId: silo.ClusterId)
+            .AddDashboard());
+
+        services.AddHttpContextAccessor();
+        services.AddScoped<StaffContext>();
+        services.AddSingleton<AuditTrail>();
+        services.AddStaffAuthentication(builder.Environment);
+        services.AddWebHardening(configuration);
+        services.AddBackgroundJobs(configuration);
 
         // Problems name fields as the JSON does: "consent.contact", not "Consent.Contact".
         ValidatorOptions.Global.PropertyNameResolver = JsonFieldName;
@@ -61,12 +74,37 @@ public static class PracticeBackendHost
 
     public static WebApplication UsePracticeBackend(this WebApplication app)
     {
+        app.UseWebHardening();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseMiddleware<OriginCheck>();
+        app.UseRateLimiter();
 
         var intake = app.MapGroup("/api/intake").WithTags("Intake");
         SubmitIntake.Map(intake);
         GetIntakeStatus.Map(intake);
+
+        var auth = app.MapGroup("/api/auth").WithTags("Staff sign-in");
+        SignIn.Map(auth);
+        SignOut.Map(auth);
+        TwoFactor.Map(auth);
+
+        var staff = app.MapGroup("/api/staff").WithTags("Staff").RequireAuthorization(StaffAuthentication.StaffPolicy);
+        var queue = staff.MapGroup("/intake");
+        IntakeWorklist.Map(queue);
+        IntakeDetail.Map(queue);
+        ChangeIntake.Map(queue);
+        Therapists.Map(staff);
+        InviteStaff.Map(staff, auth);
+        ClientData.Map(staff);
+        AuditLog.Map(staff);
+
+        // Operators' dashboards: admins only, through the same cookie; they show ids, never PHI.
+        app.MapHangfireDashboard("/hangfire", new Hangfire.DashboardOptions { Authorization = [], DisplayStorageConnectionString = false })
+            .RequireAuthorization(StaffAuthentication.AdminPolicy);
+        app.MapOrleansDashboard("/orleans").RequireAuthorization(StaffAuthentication.AdminPolicy);
 
         app.MapPracticeHealthChecks();
         app.MapOpenApi();

@@ -21,6 +21,50 @@ public sealed class PracticeOptions
     public DatabaseSettings Database { get; set; } = new();
 
     public SiloSettings Silo { get; set; } = new();
+
+    public StaffSettings Staff { get; set; } = new();
+
+    public RateLimitSettings RateLimits { get; set; } = new();
+
+    public NetworkSettings Network { get; set; } = new();
+
+    public RetentionSettings Retention { get; set; } = new();
+
+    public JobSettings Jobs { get; set; } = new();
+}
+
+public sealed class StaffSettings
+{
+    /// <summary>Whether therapists see requests nobody is assigned to yet (admins always do).</summary>
+    public bool TherapistsSeeUnassigned { get; set; }
+
+    /// <summary>Origins besides the app's own that may send state-changing staff requests (anti-forgery).</summary>
+    public List<string> AllowedOrigins { get; set; } = [];
+}
+
+public sealed class RateLimitSettings
+{
+    public int IntakePerMinute { get; set; } = 5;
+
+    public int SignInPerMinute { get; set; } = 10;
+}
+
+public sealed class NetworkSettings
+{
+    /// <summary>Proxies whose X-Forwarded-For/-Proto are believed; none by default.</summary>
+    public List<string> KnownProxies { get; set; } = [];
+}
+
+public sealed class RetentionSettings
+{
+    /// <summary>Requests that never led to a booking are erased this many days after they closed.</summary>
+    public int UnconvertedRequestDays { get; set; } = 180;
+}
+
+public sealed class JobSettings
+{
+    /// <summary>Run a Hangfire server in this process (turn off on nodes that should only serve HTTP).</summary>
+    public bool RunServer { get; set; } = true;
 }
 
 public sealed class DatabaseSettings

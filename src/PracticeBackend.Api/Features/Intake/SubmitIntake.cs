@@ -206,6 +206,7 @@ public static partial class SubmitIntake
                     : TypedResults.Created($"/api/intake/{result.Response.IntakeId}", result.Response);
             })
             .WithName("SubmitIntake")
+            .RequireRateLimiting(Security.WebHardening.IntakePolicy)
             .WithMetadata(new RequestSizeLimitAttribute(IntakeLimits.BodyMaxBytes))
             .Accepts<Command>("application/json")
             .ProducesValidationProblem()

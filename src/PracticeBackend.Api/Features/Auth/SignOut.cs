@@ -1,0 +1,21 @@
+using Microsoft.AspNetCore.Identity;
+using PracticeBackend.Api.Security;
+using PracticeBackend.Grains.Data;
+using PracticeBackend.Grains.Staff;
+
+namespace PracticeBackend.Api.Features.Auth;
+
+/// <summary>Ends the session on the server (its row is deleted), so the old cookie is worthless everywhere.</summary>
+public static class SignOut
+{
+    public static void Map(IEndpointRouteBuilder auth) =>
+        auth.MapPost("/logout", async (SignInManager<StaffUser> signIns, StaffContext staff, AuditTrail audit, CancellationToken cancellationToken) =>
+            {
+                var actor = staff.Actor;
+                await signIns.SignOutAsync();
+                await audit.RecordAsync(actor, AuditActions.SignOut, AuditSubjects.StaffUser, actor.UserId, AuditOutcomes.Success, cancellationToken);
+                return TypedResults.NoContent();
+            })
+            .RequireAuthorization(StaffAuthentication.StaffPolicy)
+            .WithName("SignOut");
+}

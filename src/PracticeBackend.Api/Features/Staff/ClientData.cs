@@ -1,0 +1,87 @@
+using MediatR;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using PracticeBackend.Api.Security;
+using PracticeBackend.Domain.Intake;
+using PracticeBackend.Grains.Clients;
+using PracticeBackend.Grains.Data;
+using PracticeBackend.Grains.Security;
+using PracticeBackend.Grains.Staff;
+
+namespace PracticeBackend.Api.Features.Staff;
+
+/// <summary>A person's right of access and right to erasure (GDPR Art. 15, 17), exercised by an admin.</summary>
+public static class ClientData
+{
+    public sealed record Export(Guid ClientId) : IRequest<ExportView?>;
+
+    public sealed record ExportView(
+        Guid ClientId,
+        string? Name,
+        string? Email,
+        string? Phone,
+        string TimeZone,
+        string Pace,
+        string ContactStatus,
+        DateTimeOffset CreatedAt,
+        DateTimeOffset? ErasedAt,
+        ExportedRequest[] Requests,
+        ExportedConsent[] Consents);
+
+    public sealed record ExportedRequest(Guid IntakeId, DateTimeOffset SubmittedAt, string Status, string Pace, string PreferredFormat, string? Message, string? ClosedReason);
+
+    public sealed record ExportedConsent(string Purpose, bool Granted, string TextVersion, string Source, DateTimeOffset RecordedAt);
+
+    internal sealed class ExportHandler(IDbContextFactory<PracticeDbContext> contexts, StaffContext staff, PhiProtector phi, AuditTrail audit)
+        : IRequestHandler<Export, ExportView?>
+    {
+        public async Task<ExportView?> Handle(Export query, CancellationToken cancellationToken)
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            var client = await db.Clients.AsNoTracking()
+                .Include(c => c.IntakeRequests)
+                .Include(c => c.ConsentRecords)
+                .SingleOrDefaultAsync(c => c.Id == query.ClientId, cancellationToken);
+            await audit.RecordAsync(staff.Actor, AuditActions.ClientExport, AuditSubjects.Client, query.ClientId,
+                client is null ? AuditOutcomes.NotFound : AuditOutcomes.Success, cancellationToken);
+            if (client is null)
+            {
+                return null;
+            }
+
+            return new ExportView(
+                client.Id,
+                phi.Unseal(client.NameSealed),
+                client.EmailSealed.Length == 0 ? null : phi.Unseal(client.EmailSealed),
+                phi.Unseal(client.PhoneSealed),
+                client.TimeZone,
+                client.Pace.ToWire(),
+                client.ContactStatus.ToString().ToLowerInvariant(),
+                Utc(client.CreatedAt),
+                client.ErasedAt is { } erased ? Utc(erased) : null,
+                [.. client.IntakeRequests.OrderBy(r => r.SubmittedAt).Select(r => new ExportedRequest(
+                    r.Id, Utc(r.SubmittedAt), r.Status.ToWire(), r.Pace.ToWire(), r.PreferredFormat.ToWire(), phi.Unseal(r.MessageSealed), r.ClosedReason?.ToWire()))],
+                [.. client.ConsentRecords.OrderBy(c => c.RecordedAt).Select(c => new ExportedConsent(
+                    c.Purpose, c.Granted, c.TextVersion, c.Source, Utc(c.RecordedAt)))]);
+        }
+
+        private static DateTimeOffset Utc(DateTime value) => new(value, TimeSpan.Zero);
+    }
+
+    public sealed record EraseRecord(Guid ClientId) : IRequest<StaffCommandResult>;
+
+    internal sealed class EraseHandler(IGrainFactory grains, StaffContext staff) : IRequestHandler<EraseRecord, StaffCommandResult>
+    {
+        public Task<StaffCommandResult> Handle(EraseRecord request, CancellationToken cancellationToken) =>
+            grains.GetGrain<IClientGrain>(request.ClientId).EraseDetails(new EraseClient(staff.Actor, AuditActions.ClientErase));
+    }
+
+    public static void Map(IEndpointRouteBuilder staffGroup)
+    {
+        var clients = staffGroup.MapGroup("/clients").RequireAuthorization(StaffAuthentication.AdminPolicy);
+        clients.MapGet("/{clientId:guid}/export", async Task<Results<Ok<ExportView>, ProblemHttpResult>> (Guid clientId, IMediator mediator, CancellationToken cancellationToken) =>
+            await mediator.Send(new Export(clientId), cancellationToken) is { } view ? TypedResults.Ok(view) : StaffResults.NotFound());
+        clients.MapDelete("/{clientId:guid}", async (Guid clientId, IMediator mediator, CancellationToken cancellationToken) =>
+            StaffResults.From(await mediator.Send(new EraseRecord(clientId), cancellationToken)));
+    }
+}

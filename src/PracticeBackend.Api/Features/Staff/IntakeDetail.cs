@@ -1,0 +1,82 @@
+using MediatR;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using PracticeBackend.Api.Security;
+using PracticeBackend.Domain.Intake;
+using PracticeBackend.Grains.Data;
+using PracticeBackend.Grains.Security;
+using PracticeBackend.Grains.Staff;
+
+namespace PracticeBackend.Api.Features.Staff;
+
+/// <summary>One request, opened: the person's words and contact details, decrypted — and audited before they are returned.</summary>
+public static class IntakeDetail
+{
+    public sealed record Query(Guid IntakeId) : IRequest<View?>;
+
+    public sealed record View(
+        Guid IntakeId,
+        Guid ClientId,
+        string Status,
+        DateTimeOffset SubmittedAt,
+        bool NeedsPromptAttention,
+        string? Name,
+        string? Email,
+        string? Phone,
+        string TimeZone,
+        string? Message,
+        string Pace,
+        string ChosenPaceNow,
+        string PreferredFormat,
+        string ContactStatus,
+        Guid? AssignedTherapistId,
+        string? ClosedReason,
+        TimelineEntry[] Timeline);
+
+    public sealed record TimelineEntry(DateTimeOffset At, string Kind, Guid? ActorUserId, Guid? TherapistId, string? Detail);
+
+    internal sealed class Handler(IDbContextFactory<PracticeDbContext> contexts, StaffContext staff, PhiProtector phi, AuditTrail audit)
+        : IRequestHandler<Query, View?>
+    {
+        public async Task<View?> Handle(Query query, CancellationToken cancellationToken)
+        {
+            var actor = staff.Actor;
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            var request = await db.IntakeRequests.AsNoTracking()
+                .VisibleTo(actor)
+                .Include(r => r.Client)
+                .Include(r => r.Events.OrderBy(e => e.At))
+                .SingleOrDefaultAsync(r => r.Id == query.IntakeId, cancellationToken);
+            await audit.RecordAsync(actor, AuditActions.IntakeRead, AuditSubjects.IntakeRequest, query.IntakeId,
+                request is null ? AuditOutcomes.NotFound : AuditOutcomes.Success, cancellationToken);
+            if (request is null)
+            {
+                return null;
+            }
+
+            var client = request.Client!;
+            return new View(
+                request.Id,
+                client.Id,
+                request.Status.ToWire(),
+                new DateTimeOffset(request.SubmittedAt, TimeSpan.Zero),
+                request.NeedsPromptAttention,
+                phi.Unseal(client.NameSealed),
+                client.EmailSealed.Length == 0 ? null : phi.Unseal(client.EmailSealed),
+                phi.Unseal(client.PhoneSealed),
+                client.TimeZone,
+                phi.Unseal(request.MessageSealed),
+                request.Pace.ToWire(),
+                client.Pace.ToWire(),
+                request.PreferredFormat.ToWire(),
+                client.ContactStatus.ToString().ToLowerInvariant(),
+                request.AssignedTherapistId,
+                request.ClosedReason?.ToWire(),
+                [.. request.Events.Select(e => new TimelineEntry(new DateTimeOffset(e.At, TimeSpan.Zero), e.Kind, e.ActorUserId, e.TherapistId, e.Detail))]);
+        }
+    }
+
+    public static void Map(IEndpointRouteBuilder intake) =>
+        intake.MapGet("/{intakeId:guid}", async Task<Results<Ok<View>, ProblemHttpResult>> (Guid intakeId, IMediator mediator, CancellationToken cancellationToken) =>
+            await mediator.Send(new Query(intakeId), cancellationToken) is { } view ? TypedResults.Ok(view) : StaffResults.NotFound());
+}

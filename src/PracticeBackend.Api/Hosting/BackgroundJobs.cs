@@ -1,0 +1,58 @@
+using Hangfire;
+using Hangfire.AspNetCore;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using Microsoft.Extensions.Options;
+using PracticeBackend.Api.Jobs;
+
+namespace PracticeBackend.Api.Hosting;
+
+/// <summary>
+/// Hangfire on our PostgreSQL (schema <c>hangfire</c>), with our own JobStorage and JobActivator
+/// instances rather than Hangfire's statics, so two hosts in one process never cross (STACK P4).
+/// </summary>
+internal static class BackgroundJobs
+{
+    public static IServiceCollection AddBackgroundJobs(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<JobStorage>(sp =>
+        {
+            var connectionString = sp.GetRequiredService<IConfiguration>().GetConnectionString("Practice")!;
+            var options = new PostgreSqlStorageOptions
+            {
+                SchemaName = "hangfire",
+                PrepareSchemaIfNecessary = true,
+                UseSlidingInvisibilityTimeout = true,
+                InvisibilityTimeout = TimeSpan.FromMinutes(5),
+                QueuePollInterval = TimeSpan.FromSeconds(1),
+            };
+            return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
+        });
+        services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddHangfire((sp, hangfire) => hangfire
+            .UseStorage(sp.GetRequiredService<JobStorage>())
+            .UseActivator(sp.GetRequiredService<JobActivator>())
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
+        services.AddTransient<RetentionPurgeJob>();
+
+        if (configuration.GetValue($"{PracticeOptions.Section}:Jobs:RunServer", true))
+        {
+            services.AddHangfireServer((_, server) => server.WorkerCount = 2);
+            services.AddHostedService<RecurringJobs>();
+        }
+
+        return services;
+    }
+}
+
+/// <summary>Registers recurring jobs under stable ids once the host has started.</summary>
+internal sealed class RecurringJobs(IServiceProvider services) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var manager = new RecurringJobManager(services.GetRequiredService<JobStorage>());
+        manager.AddOrUpdate<RetentionPurgeJob>(RetentionPurgeJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Daily(3));
+        return Task.CompletedTask;
+    }
+}

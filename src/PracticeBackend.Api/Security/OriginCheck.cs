@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using PracticeBackend.Api.Hosting;
+
+namespace PracticeBackend.Api.Security;
+
+/// <summary>
+/// Anti-forgery for cookie-authenticated changes (ADR 0005): the staff cookie is SameSite=Strict, and
+/// a state-changing request under /api/staff or /api/auth that a browser marks as cross-site — by
+/// its Origin, or failing that its Sec-Fetch-Site — is refused before any handler runs.
+/// </summary>
+internal sealed class OriginCheck(RequestDelegate next, IOptions<PracticeOptions> practice)
+{
+    private static readonly PathString[] Guarded = ["/api/staff", "/api/auth"];
+
+    public async Task InvokeAsync(HttpContext context, IProblemDetailsService problems)
+    {
+        if (IsGuarded(context.Request) && !IsSameSiteOrNonBrowser(context.Request))
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            await problems.WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails = new ProblemDetails
+                {
+                    Status = StatusCodes.Status403Forbidden,
+                    Title = "Cross-site request refused",
+                    Detail = "Changes to staff data must come from the practice's own pages.",
+                },
+            });
+            return;
+        }
+
+        await next(context);
+    }
+
+    private static bool IsGuarded(HttpRequest request) =>
+        !(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method))
+        && Guarded.Any(p => request.Path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase));
+
+    private bool IsSameSiteOrNonBrowser(HttpRequest request)
+    {
+        var origin = request.Headers.Origin.ToString();
+        if (origin.Length > 0)
+        {
+            return origin == $"{request.Scheme}://{request.Host}" || AllowedOrigins().Contains(origin);
+        }
+
+        // No Origin: a browser still says where the request came from; tools (curl, tests) say nothing.
+        var site = request.Headers["Sec-Fetch-Site"].ToString();
+        return site.Length == 0 || site is "same-origin" or "none";
+    }
+
+    private HashSet<string> AllowedOrigins()
+    {
+        var options = practice.Value;
+        var allowed = new HashSet<string>(options.Staff.AllowedOrigins.Select(o => o.TrimEnd('/')), StringComparer.OrdinalIgnoreCase);
+        if (options.PublicBaseUrl is { } publicBase)
+        {
+            allowed.Add(publicBase.GetLeftPart(UriPartial.Authority));
+        }
+
+        return allowed;
+    }
+}
