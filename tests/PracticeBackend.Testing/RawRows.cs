@@ -31,6 +31,37 @@ public static class RawRows
         return dump.ToString();
     }
 
+    /// <summary>Every table of a schema (e.g. Hangfire's), dumped as <see cref="DumpAsync"/> does.</summary>
+    public static async Task<string> DumpSchemaAsync(string connectionString, string schema)
+    {
+        var tables = new List<string>();
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = @schema AND table_type = 'BASE TABLE'", connection);
+            command.Parameters.AddWithValue("schema", schema);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        if (tables.Count == 0)
+        {
+            throw new InvalidOperationException($"Schema {schema} has no tables.");
+        }
+
+        var dump = new StringBuilder();
+        foreach (var table in tables)
+        {
+            dump.Append(await DumpAsync(connectionString, $"{schema}\".\"{table}"));
+        }
+
+        return dump.ToString();
+    }
+
     public static async Task<long> CountAsync(string connectionString, string table)
     {
         await using var connection = new NpgsqlConnection(connectionString);
