@@ -36,4 +36,7 @@ export ASPNETCORE_URLS=${ASPNETCORE_URLS:-http://localhost:5080}
 export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
 
 echo "run.sh: app will listen on $ASPNETCORE_URLS ($ASPNETCORE_ENVIRONMENT); $db_note" >&2
+if [[ -z ${PRACTICE_ADMIN_EMAIL:-} ]]; then
+    echo "run.sh: to create the first staff admin, start once with PRACTICE_ADMIN_EMAIL=you@practice.example PRACTICE_ADMIN_PASSWORD='a passphrase of 12+ characters' ./run.sh" >&2
+fi
 exec dotnet run --project src/PracticeBackend.Api -c Release --no-launch-profile -- "$@"
