@@ -53,9 +53,10 @@ internal static class StaffAuthentication
                 cookie.Cookie.Name = CookieName;
                 cookie.Cookie.HttpOnly = true;
                 cookie.Cookie.SameSite = SameSiteMode.Strict;
-                cookie.Cookie.SecurePolicy = environment.IsProduction() || environment.IsStaging()
-                    ? CookieSecurePolicy.Always
-                    : CookieSecurePolicy.SameAsRequest;
+                // Plain-HTTP localhost only while developing or testing; everywhere else HTTPS-only.
+                cookie.Cookie.SecurePolicy = environment.IsDevelopment() || environment.IsEnvironment("Testing")
+                    ? CookieSecurePolicy.SameAsRequest
+                    : CookieSecurePolicy.Always;
                 cookie.ExpireTimeSpan = IdleTimeout;
                 cookie.SlidingExpiration = true;
 
