@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Logging;
+using netDumbster.smtp;
 using PracticeBackend.Testing;
 
 namespace PracticeBackend.Api.Tests;
@@ -18,6 +19,9 @@ public sealed class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
     public string ConnectionString { get; private set; } = "";
 
     public CapturedLogs Logs { get; } = new();
+
+    /// <summary>A real SMTP server on a loopback socket; every email the app sends arrives here.</summary>
+    public SimpleSmtpServer Smtp { get; } = SimpleSmtpServer.Start(FreePorts.Next());
 
     public async Task InitializeAsync()
     {
@@ -37,10 +41,19 @@ public sealed class ApiFixture : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Practice:RateLimits:SignInPerMinute", "100000");
         builder.UseSetting("PRACTICE_ADMIN_EMAIL", AdminEmail);
         builder.UseSetting("PRACTICE_ADMIN_PASSWORD", AdminPassword);
+        builder.UseSetting("Email:Mode", "Smtp");
+        builder.UseSetting("Email:Smtp:Host", "127.0.0.1");
+        builder.UseSetting("Email:Smtp:Port", Smtp.Configuration.Port.ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Email:Smtp:Security", "None");
+        builder.UseSetting("Email:FromAddress", "hello@practice.test");
         builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
     }
 
-    async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        Smtp.Dispose();
+    }
 }
 
 [CollectionDefinition(Name)]

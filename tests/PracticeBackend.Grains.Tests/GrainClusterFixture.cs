@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
+using PracticeBackend.Domain.Pacing;
 using PracticeBackend.Grains.Data;
 using PracticeBackend.Testing;
 
@@ -29,6 +30,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
         {
             silo.Services.AddDbContextFactory<PracticeDbContext>(o => PracticeDatabase.Configure(o, connectionString));
             silo.Services.AddSingleton(TimeProvider.System);
+            silo.Services.AddSingleton(PacingSettings.Default);
         });
         _cluster = builder.Build();
         await _cluster.DeployAsync();

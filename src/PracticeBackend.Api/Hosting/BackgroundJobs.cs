@@ -2,6 +2,7 @@ using Hangfire;
 using Hangfire.AspNetCore;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
+using PracticeBackend.Api.Email;
 using Microsoft.Extensions.Options;
 using PracticeBackend.Api.Jobs;
 
@@ -35,11 +36,16 @@ internal static class BackgroundJobs
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
         services.AddTransient<RetentionPurgeJob>();
+        services.AddTransient<OutboxSender>();
+        services.AddTransient<SendOutboxMessageJob>();
+        services.AddTransient<OutboxSweep>();
+        services.AddSingleton<OutboxSignal>();
 
         if (configuration.GetValue($"{PracticeOptions.Section}:Jobs:RunServer", true))
         {
-            services.AddHangfireServer((_, server) => server.WorkerCount = 2);
+            services.AddHangfireServer((_, server) => server.WorkerCount = Math.Max(4, Environment.ProcessorCount * 2));
             services.AddHostedService<RecurringJobs>();
+            services.AddHostedService<OutboxDispatcher>();
         }
 
         return services;
@@ -53,6 +59,7 @@ internal sealed class RecurringJobs(IServiceProvider services) : BackgroundServi
     {
         var manager = new RecurringJobManager(services.GetRequiredService<JobStorage>());
         manager.AddOrUpdate<RetentionPurgeJob>(RetentionPurgeJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Daily(3));
+        manager.AddOrUpdate<OutboxSweep>(OutboxSweep.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
         return Task.CompletedTask;
     }
 }

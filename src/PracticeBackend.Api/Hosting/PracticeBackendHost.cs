@@ -7,9 +7,12 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.EntityFrameworkCore;
 using Hangfire;
+using Microsoft.Extensions.Options;
+using PracticeBackend.Api.Email;
 using Orleans.Dashboard;
 using PracticeBackend.Api.Features.Auth;
 using PracticeBackend.Api.Features.Intake;
+using PracticeBackend.Api.Features.Preferences;
 using PracticeBackend.Api.Features.Staff;
 using PracticeBackend.Api.Security;
 using PracticeBackend.Domain.Contacts;
@@ -30,6 +33,9 @@ public static class PracticeBackendHost
             .Bind(configuration.GetSection(PracticeOptions.Section))
             .ValidateDataAnnotations()
             .Validate(o => IanaTimeZone.IsValid(o.TimeZone), "Practice:TimeZone must be an IANA time zone id, e.g. America/Chicago.")
+            .Validate(o => o.Email.Wording is null || !MessageTemplates.WordingViolations(o.Email.Wording).Any(),
+                "Practice:Email:Wording fails the tone guard (docs/tone-guard.md): no urgency, scarcity, guilt or deadlines.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Email.SignerName), "Practice:Email:SignerName: messages are signed by a named person.")
             .ValidateOnStart();
 
         var connectionString = configuration.GetConnectionString("Practice")
@@ -45,6 +51,8 @@ public static class PracticeBackendHost
         services.AddSingleton<PhiProtector>();
         services.AddSingleton<BlindIndex>();
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<PracticeOptions>>().Value.Pacing.ToSettings());
+        services.AddPracticeEmail(configuration);
         services.AddSingleton<IntakeMetrics>();
 
         var silo = configuration.GetSection($"{PracticeOptions.Section}:Silo").Get<SiloSettings>() ?? new SiloSettings();
@@ -86,6 +94,8 @@ public static class PracticeBackendHost
         SubmitIntake.Map(intake);
         GetIntakeStatus.Map(intake);
 
+        EmailLinks.Map(app);
+
         var auth = app.MapGroup("/api/auth").WithTags("Staff sign-in");
         SignIn.Map(auth);
         SignOut.Map(auth);
@@ -96,6 +106,7 @@ public static class PracticeBackendHost
         IntakeWorklist.Map(queue);
         IntakeDetail.Map(queue);
         ChangeIntake.Map(queue);
+        Messages.Map(queue);
         Therapists.Map(staff);
         InviteStaff.Map(staff, auth);
         ClientData.Map(staff);

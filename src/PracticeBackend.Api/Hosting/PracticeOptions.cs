@@ -31,6 +31,38 @@ public sealed class PracticeOptions
     public RetentionSettings Retention { get; set; } = new();
 
     public JobSettings Jobs { get; set; } = new();
+
+    public PracticeEmailSettings Email { get; set; } = new();
+
+    /// <summary>Where to turn in an emergency; the acknowledgement says it, since the inbox is not watched for emergencies.</summary>
+    [Required]
+    public string CrisisResources { get; set; } = "";
+
+    /// <summary>Follow-up timing; a practice may make it gentler, never pushier (values below the defaults are raised to them).</summary>
+    public PacingSettingsSection Pacing { get; set; } = new();
+}
+
+public sealed class PracticeEmailSettings
+{
+    /// <summary>Who signs messages when no therapist is assigned yet: a named person.</summary>
+    public string SignerName { get; set; } = "";
+
+    /// <summary>The practice's own sentences, checked by the same tone guard as ours at start-up.</summary>
+    public Email.PracticeWording? Wording { get; set; }
+}
+
+public sealed class PacingSettingsSection
+{
+    public int CheckInAfterDays { get; set; } = 7;
+
+    public int ClosingNoteAfterDays { get; set; } = 21;
+
+    public TimeOnly WindowStart { get; set; } = new(9, 0);
+
+    public TimeOnly WindowEnd { get; set; } = new(19, 0);
+
+    public Domain.Pacing.PacingSettings ToSettings() =>
+        new Domain.Pacing.PacingSettings(CheckInAfterDays, ClosingNoteAfterDays, WindowStart, WindowEnd).Gentler();
 }
 
 public sealed class StaffSettings

@@ -18,7 +18,33 @@ public interface IClientGrain : IGrainWithGuidKey
     /// closed. Ids, timestamps, consent versions and the audit trail stay, anonymous.
     /// </summary>
     Task<StaffCommandResult> EraseDetails(EraseClient command);
+
+    /// <summary>What the person chose through a link in an email: stop, pause, a new pace, or "not now".</summary>
+    Task<PreferenceResult> ApplyPreference(ApplyPreference command);
 }
+
+public enum PreferenceKind
+{
+    StopEmails = 1,
+    Pause = 2,
+    ChangePace = 3,
+    NotNow = 4,
+}
+
+[GenerateSerializer, Immutable, Alias("practice.apply-preference")]
+public sealed record ApplyPreference(
+    [property: Id(0)] PreferenceKind Kind,
+    [property: Id(1)] int? PauseDays,
+    [property: Id(2)] Domain.Intake.Pace? Pace);
+
+public enum PreferenceOutcome
+{
+    Applied = 1,
+    NotFound = 2,
+}
+
+[GenerateSerializer, Immutable, Alias("practice.preference-result")]
+public sealed record PreferenceResult([property: Id(0)] PreferenceOutcome Outcome, [property: Id(1)] DateTimeOffset? PausedUntil);
 
 [GenerateSerializer, Immutable, Alias("practice.erase-client")]
 public sealed record EraseClient([property: Id(0)] StaffActor Actor, [property: Id(1)] string AuditAction);

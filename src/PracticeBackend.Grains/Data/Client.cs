@@ -25,6 +25,9 @@ public sealed class Client
 
     public ContactStatus ContactStatus { get; set; }
 
+    /// <summary>While <see cref="ContactStatus"/> is Paused: nothing is sent before this instant.</summary>
+    public DateTime? PausedUntil { get; set; }
+
     public DateTime CreatedAt { get; set; }
 
     public DateTime UpdatedAt { get; set; }

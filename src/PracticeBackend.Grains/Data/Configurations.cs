@@ -105,6 +105,44 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
     }
 }
 
+internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
+{
+    public void Configure(EntityTypeBuilder<OutboxMessage> builder)
+    {
+        builder.ToTable("outbox_messages");
+        builder.HasKey(m => m.Id);
+        builder.Property(m => m.Id).ValueGeneratedNever();
+        builder.Property(m => m.Kind).HasConversion<string>().HasMaxLength(32);
+        builder.Property(m => m.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(m => m.OutcomeReason).HasConversion<string>().HasMaxLength(32);
+        builder.Property(m => m.ServerReply).HasMaxLength(512);
+        builder.Property(m => m.LastError).HasMaxLength(128);
+        builder.HasIndex(m => new { m.Status, m.DueAt });
+        builder.HasIndex(m => m.ClientId);
+
+        // One of each automated or transactional kind per request, however often planning runs.
+        builder.HasIndex(m => new { m.IntakeRequestId, m.Kind })
+            .IsUnique()
+            .HasFilter("status <> 'Cancelled' AND kind <> 'Personal'");
+        builder.HasOne<Client>().WithMany().HasForeignKey(m => m.ClientId);
+        builder.HasOne<IntakeRequest>().WithMany().HasForeignKey(m => m.IntakeRequestId);
+    }
+}
+
+internal sealed class ContactTokenConfiguration : IEntityTypeConfiguration<ContactToken>
+{
+    public void Configure(EntityTypeBuilder<ContactToken> builder)
+    {
+        builder.ToTable("contact_tokens");
+        builder.HasKey(t => t.Id);
+        builder.Property(t => t.Id).ValueGeneratedNever();
+        builder.Property(t => t.Purpose).HasMaxLength(16);
+        builder.HasIndex(t => t.TokenHash).IsUnique();
+        builder.HasIndex(t => t.ClientId);
+        builder.HasOne<Client>().WithMany().HasForeignKey(t => t.ClientId);
+    }
+}
+
 internal sealed class ConsentRecordConfiguration : IEntityTypeConfiguration<ConsentRecord>
 {
     public void Configure(EntityTypeBuilder<ConsentRecord> builder)

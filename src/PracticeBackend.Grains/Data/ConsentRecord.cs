@@ -33,4 +33,5 @@ public static class ConsentPurposes
 public static class ConsentSources
 {
     public const string IntakeForm = "website-intake-form";
+    public const string EmailLink = "email-link";
 }

@@ -23,4 +23,6 @@ public static class IntakeEventKinds
     public const string Submitted = "submitted";
     public const string Assigned = "assigned";
     public const string Closed = "closed";
+    public const string PersonalMessage = "personal-message";
+    public const string Replied = "replied";
 }

@@ -25,6 +25,12 @@ public sealed class IntakeRequest
 
     public DateTime SubmittedAt { get; set; }
 
+    /// <summary>The last contact from either side (submission, a reply, a personal message): the pacing clock.</summary>
+    public DateTime LastContactAt { get; set; }
+
+    /// <summary>Set when automated follow-ups must not continue (a reply, "not now", a human is needed): why, as a code.</summary>
+    public string? AutomationStoppedReason { get; set; }
+
     /// <summary>SHA-256 of the caller's Idempotency-Key, when one was sent; unique.</summary>
     public byte[]? IdempotencyKeyHash { get; set; }
 
@@ -41,4 +47,12 @@ public sealed class IntakeRequest
     public uint Version { get; set; }
 
     public List<IntakeEvent> Events { get; } = [];
+}
+
+public static class AutomationStopReasons
+{
+    public const string NeedsAHuman = "needs-a-human";
+    public const string NotNow = "not-now";
+    public const string Replied = "replied";
+    public const string PersonWillReachOut = "person-will-reach-out";
 }

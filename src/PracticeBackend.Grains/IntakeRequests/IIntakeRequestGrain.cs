@@ -14,9 +14,21 @@ public interface IIntakeRequestGrain : IGrainWithGuidKey
     /// <summary>Puts the request with a therapist (admin: anyone; a therapist: only themselves).</summary>
     Task<StaffCommandResult> Assign(AssignIntake command);
 
-    /// <summary>Ends the request with a reason.</summary>
+    /// <summary>Ends the request with a reason, and plans the one outcome message that says so.</summary>
     Task<StaffCommandResult> Close(CloseIntake command);
+
+    /// <summary>A staff member writes to the person in their own words; automation pauses and its clock restarts.</summary>
+    Task<StaffCommandResult> SendPersonalMessage(SendPersonalMessage command);
+
+    /// <summary>The person replied (staff saw it): automated follow-ups end for this request.</summary>
+    Task<StaffCommandResult> MarkReplied(MarkReplied command);
 }
+
+[GenerateSerializer, Immutable, Alias("practice.send-personal-message")]
+public sealed record SendPersonalMessage([property: Id(0)] StaffActor Actor, [property: Id(1)] byte[] BodySealed);
+
+[GenerateSerializer, Immutable, Alias("practice.mark-replied")]
+public sealed record MarkReplied([property: Id(0)] StaffActor Actor);
 
 [GenerateSerializer, Immutable, Alias("practice.assign-intake")]
 public sealed record AssignIntake([property: Id(0)] StaffActor Actor, [property: Id(1)] Guid TherapistId);

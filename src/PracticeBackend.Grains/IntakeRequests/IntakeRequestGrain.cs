@@ -1,8 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using PracticeBackend.Domain.Contacts;
 using PracticeBackend.Domain.Intake;
+using PracticeBackend.Domain.Pacing;
 using PracticeBackend.Grains.Clients;
 using PracticeBackend.Grains.Data;
+using PracticeBackend.Grains.Messaging;
 using PracticeBackend.Grains.Staff;
 
 namespace PracticeBackend.Grains.IntakeRequests;
@@ -15,6 +18,7 @@ namespace PracticeBackend.Grains.IntakeRequests;
 /// </summary>
 public sealed partial class IntakeRequestGrain(
     IDbContextFactory<PracticeDbContext> contexts,
+    PacingSettings pacing,
     TimeProvider clock,
     ILogger<IntakeRequestGrain> logger) : Grain, IIntakeRequestGrain
 {
@@ -94,79 +98,91 @@ public sealed partial class IntakeRequestGrain(
             request.ClosedReason = command.Reason;
             request.ClosedAt = now;
             db.IntakeEvents.Add(Event(request, now, IntakeEventKinds.Closed, command.Actor, null, command.Reason.ToWire()));
+
+            // No silent declines: every closed request ends with one outcome message.
+            var outcome = OutboxPlanner.NewMessage(request.ClientId, request.Id, MessageKind.Outcome, now, now);
+            outcome.OutcomeReason = command.Reason;
+            db.OutboxMessages.Add(outcome);
+            return Task.FromResult(StaffCommandOutcome.Done);
+        });
+
+    public Task<StaffCommandResult> SendPersonalMessage(SendPersonalMessage command) =>
+        ChangeAsync(command.Actor, AuditActions.PersonalMessage, async (db, request, now) =>
+        {
+            var client = await db.Clients.SingleAsync(c => c.Id == request.ClientId);
+            if (client.ErasedAt is not null || client.ContactStatus is ContactStatus.Stopped or ContactStatus.Bounced)
+            {
+                return StaffCommandOutcome.NotAllowedInThisState;
+            }
+
+            // A personal message pauses automation and resets the pacing clock (DESIGN.md).
+            request.LastContactAt = now;
+            var message = OutboxPlanner.NewMessage(request.ClientId, request.Id, MessageKind.Personal, now, now);
+            message.BodySealed = command.BodySealed;
+            message.AuthorUserId = command.Actor.UserId;
+            db.OutboxMessages.Add(message);
+            db.IntakeEvents.Add(Event(request, now, IntakeEventKinds.PersonalMessage, command.Actor, null, null));
+            return StaffCommandOutcome.Done;
+        });
+
+    public Task<StaffCommandResult> MarkReplied(MarkReplied command) =>
+        ChangeAsync(command.Actor, AuditActions.IntakeReplied, (db, request, now) =>
+        {
+            // A reply means a conversation between people: automated follow-ups end for this request.
+            request.LastContactAt = now;
+            request.AutomationStoppedReason ??= AutomationStopReasons.Replied;
+            db.IntakeEvents.Add(Event(request, now, IntakeEventKinds.Replied, command.Actor, null, null));
             return Task.FromResult(StaffCommandOutcome.Done);
         });
 
     /// <summary>
-    /// One staff change: need-to-know first (an invisible request is "not found"), then the change,
-    /// its timeline event and its audit row in one SaveChanges; a concurrent write means reload and retry once.
+    /// One staff change in one transaction: the client row lock (shared with the send job), need-to-know
+    /// (an invisible request is "not found"), the change, its timeline event, its audit row, and the
+    /// re-planned outbox.
     /// </summary>
     private async Task<StaffCommandResult> ChangeAsync(
         StaffActor actor,
         string auditAction,
         Func<PracticeDbContext, IntakeRequest, DateTime, Task<StaffCommandOutcome>> change)
     {
-        for (var attempt = 1; ; attempt++)
+        var intakeId = this.GetPrimaryKey();
+        await using var db = await contexts.CreateDbContextAsync();
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (_request is null || !actor.MaySee(_request))
         {
-            await using var db = await contexts.CreateDbContextAsync();
-            var now = clock.GetUtcNow().UtcDateTime;
-            var intakeId = this.GetPrimaryKey();
-            if (_request is null || !actor.MaySee(_request))
-            {
-                db.AuditEvents.Add(actor.Audit(now, auditAction, AuditSubjects.IntakeRequest, intakeId, AuditOutcomes.NotFound));
-                await db.SaveChangesAsync();
-                DeactivateOnIdle();
-                return new StaffCommandResult(StaffCommandOutcome.NotFound);
-            }
-
-            var request = CopyOf(_request);
-            db.IntakeRequests.Attach(request);
-            var outcome = await change(db, request, now);
-            if (outcome != StaffCommandOutcome.Done)
-            {
-                db.ChangeTracker.Clear();
-            }
-
-            db.AuditEvents.Add(actor.Audit(now, auditAction, AuditSubjects.IntakeRequest, intakeId,
-                outcome == StaffCommandOutcome.Done ? AuditOutcomes.Success : AuditOutcomes.Denied));
-            try
-            {
-                await db.SaveChangesAsync();
-            }
-            catch (DbUpdateConcurrencyException) when (attempt == 1)
-            {
-                _request = await LoadAsync(CancellationToken.None);
-                continue;
-            }
-
-            if (outcome == StaffCommandOutcome.Done)
-            {
-                db.Entry(request).State = EntityState.Detached;
-                _request = request;
-                LogChanged(logger, intakeId, auditAction);
-            }
-
-            return new StaffCommandResult(outcome);
+            db.AuditEvents.Add(actor.Audit(now, auditAction, AuditSubjects.IntakeRequest, intakeId, AuditOutcomes.NotFound));
+            await db.SaveChangesAsync();
+            DeactivateOnIdle();
+            return new StaffCommandResult(StaffCommandOutcome.NotFound);
         }
-    }
 
-    private static IntakeRequest CopyOf(IntakeRequest request) => new()
-    {
-        Id = request.Id,
-        ClientId = request.ClientId,
-        Status = request.Status,
-        Pace = request.Pace,
-        PreferredFormat = request.PreferredFormat,
-        MessageSealed = request.MessageSealed,
-        NeedsPromptAttention = request.NeedsPromptAttention,
-        SubmittedAt = request.SubmittedAt,
-        IdempotencyKeyHash = request.IdempotencyKeyHash,
-        RequestFingerprint = request.RequestFingerprint,
-        AssignedTherapistId = request.AssignedTherapistId,
-        ClosedReason = request.ClosedReason,
-        ClosedAt = request.ClosedAt,
-        Version = request.Version,
-    };
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var client = await OutboxPlanner.LockClientAsync(db, _request.ClientId, CancellationToken.None);
+        var request = await db.IntakeRequests.SingleAsync(r => r.Id == intakeId);
+        var outcome = actor.MaySee(request) ? await change(db, request, now) : StaffCommandOutcome.NotFound;
+        if (outcome != StaffCommandOutcome.Done)
+        {
+            db.ChangeTracker.Clear();
+        }
+
+        db.AuditEvents.Add(actor.Audit(now, auditAction, AuditSubjects.IntakeRequest, intakeId,
+            outcome == StaffCommandOutcome.Done ? AuditOutcomes.Success : AuditOutcomes.Denied));
+        await db.SaveChangesAsync();
+        if (outcome == StaffCommandOutcome.Done)
+        {
+            await OutboxPlanner.ReplanAsync(db, client, pacing, now, CancellationToken.None);
+            await db.SaveChangesAsync();
+        }
+
+        await transaction.CommitAsync();
+        _request = await LoadAsync(CancellationToken.None);
+        if (outcome == StaffCommandOutcome.Done)
+        {
+            LogChanged(logger, intakeId, auditAction);
+        }
+
+        return new StaffCommandResult(outcome);
+    }
 
     private static IntakeEvent Event(IntakeRequest request, DateTime at, string kind, StaffActor actor, Guid? therapistId, string? detail) => new()
     {

@@ -59,6 +59,8 @@ public static class AuditActions
     public const string IntakeList = "intake.list";
     public const string IntakeAssign = "intake.assign";
     public const string IntakeClose = "intake.close";
+    public const string PersonalMessage = "intake.personal-message";
+    public const string IntakeReplied = "intake.replied";
     public const string ClientExport = "client.export";
     public const string ClientErase = "client.erase";
     public const string ClientPurge = "client.retention-purge";

@@ -128,6 +128,7 @@ public static partial class SubmitIntake
         BlindIndex blindIndex,
         IOptions<PracticeOptions> practice,
         IntakeMetrics metrics,
+        Jobs.OutboxSignal outbox,
         ILogger<Handler> logger) : IRequestHandler<Command, Result>
     {
         public async Task<Result> Handle(Command command, CancellationToken cancellationToken)
@@ -167,6 +168,9 @@ public static partial class SubmitIntake
             if (result.Outcome == SubmitIntakeOutcome.Created)
             {
                 metrics.Submitted.Add(1);
+
+                // The acknowledgement is committed in the outbox already; this only makes it go now, off the request's path.
+                outbox.Nudge();
             }
 
             return new Result(result.Outcome, new Response(result.IntakeId, result.Status.ToWire(), result.Pace.ToWire()));

@@ -37,12 +37,14 @@ public static class ChangeIntake
                 .WithMessage($"Reason is one of: {string.Join(", ", CloseReasonNames.All)}.");
     }
 
-    internal sealed class CloseHandler(IGrainFactory grains, StaffContext staff) : IRequestHandler<Close, StaffCommandResult>
+    internal sealed class CloseHandler(IGrainFactory grains, StaffContext staff, Jobs.OutboxSignal outbox) : IRequestHandler<Close, StaffCommandResult>
     {
-        public Task<StaffCommandResult> Handle(Close request, CancellationToken cancellationToken)
+        public async Task<StaffCommandResult> Handle(Close request, CancellationToken cancellationToken)
         {
             var reason = CloseReasonNames.TryParse(request.Form.Reason, out var parsed) ? parsed : throw new InvalidOperationException("The validator lets only known reasons through.");
-            return grains.GetGrain<IIntakeRequestGrain>(request.IntakeId).Close(new CloseIntake(staff.Actor, reason));
+            var result = await grains.GetGrain<IIntakeRequestGrain>(request.IntakeId).Close(new CloseIntake(staff.Actor, reason));
+            outbox.Nudge();
+            return result;
         }
     }
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using PracticeBackend.Api.Security;
 using PracticeBackend.Domain.Intake;
+using PracticeBackend.Domain.Pacing;
 using PracticeBackend.Grains.Data;
 using PracticeBackend.Grains.Security;
 using PracticeBackend.Grains.Staff;
@@ -31,7 +32,11 @@ public static class IntakeDetail
         string ContactStatus,
         Guid? AssignedTherapistId,
         string? ClosedReason,
-        TimelineEntry[] Timeline);
+        TimelineEntry[] Timeline,
+        MessageEntry[] Messages);
+
+    /// <summary>Every email planned for this request and what became of it; "uncertain" ones need a human to check.</summary>
+    public sealed record MessageEntry(Guid Id, string Kind, string Status, DateTimeOffset DueAt, DateTimeOffset? SentAt, int Attempts, string? LastError);
 
     public sealed record TimelineEntry(DateTimeOffset At, string Kind, Guid? ActorUserId, Guid? TherapistId, string? Detail);
 
@@ -55,6 +60,10 @@ public static class IntakeDetail
             }
 
             var client = request.Client!;
+            var messages = await db.OutboxMessages.AsNoTracking()
+                .Where(m => m.IntakeRequestId == request.Id)
+                .OrderBy(m => m.CreatedAt)
+                .ToListAsync(cancellationToken);
             return new View(
                 request.Id,
                 client.Id,
@@ -72,7 +81,9 @@ public static class IntakeDetail
                 client.ContactStatus.ToString().ToLowerInvariant(),
                 request.AssignedTherapistId,
                 request.ClosedReason?.ToWire(),
-                [.. request.Events.Select(e => new TimelineEntry(new DateTimeOffset(e.At, TimeSpan.Zero), e.Kind, e.ActorUserId, e.TherapistId, e.Detail))]);
+                [.. request.Events.Select(e => new TimelineEntry(new DateTimeOffset(e.At, TimeSpan.Zero), e.Kind, e.ActorUserId, e.TherapistId, e.Detail))],
+                [.. messages.Select(m => new MessageEntry(m.Id, m.Kind.ToWire(), m.Status.ToString().ToLowerInvariant(), new DateTimeOffset(m.DueAt, TimeSpan.Zero),
+                    m.SentAt is { } sent ? new DateTimeOffset(sent, TimeSpan.Zero) : null, m.Attempts, m.LastError))]);
         }
     }
 

@@ -330,6 +330,10 @@ namespace PracticeBackend.Grains.Data.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("pace");
 
+                    b.Property<DateTime?>("PausedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("paused_until");
+
                     b.Property<byte[]>("PhoneSealed")
                         .HasColumnType("bytea")
                         .HasColumnName("phone_sealed");
@@ -412,6 +416,52 @@ namespace PracticeBackend.Grains.Data.Migrations
                     b.ToTable("consent_records", (string)null);
                 });
 
+            modelBuilder.Entity("PracticeBackend.Grains.Data.ContactToken", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid?>("OutboxMessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("outbox_message_id");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("purpose");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("token_hash");
+
+                    b.HasKey("Id")
+                        .HasName("pk_contact_tokens");
+
+                    b.HasIndex("ClientId")
+                        .HasDatabaseName("ix_contact_tokens_client_id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_contact_tokens_token_hash");
+
+                    b.ToTable("contact_tokens", (string)null);
+                });
+
             modelBuilder.Entity("PracticeBackend.Grains.Data.IntakeEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -467,6 +517,10 @@ namespace PracticeBackend.Grains.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("assigned_therapist_id");
 
+                    b.Property<string>("AutomationStoppedReason")
+                        .HasColumnType("text")
+                        .HasColumnName("automation_stopped_reason");
+
                     b.Property<Guid>("ClientId")
                         .HasColumnType("uuid")
                         .HasColumnName("client_id");
@@ -483,6 +537,10 @@ namespace PracticeBackend.Grains.Data.Migrations
                     b.Property<byte[]>("IdempotencyKeyHash")
                         .HasColumnType("bytea")
                         .HasColumnName("idempotency_key_hash");
+
+                    b.Property<DateTime>("LastContactAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_contact_at");
 
                     b.Property<byte[]>("MessageSealed")
                         .HasColumnType("bytea")
@@ -541,6 +599,100 @@ namespace PracticeBackend.Grains.Data.Migrations
                         .HasDatabaseName("ix_intake_requests_status_needs_prompt_attention_submitted_at");
 
                     b.ToTable("intake_requests", (string)null);
+                });
+
+            modelBuilder.Entity("PracticeBackend.Grains.Data.OutboxMessage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<Guid?>("AuthorUserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("author_user_id");
+
+                    b.Property<byte[]>("BodySealed")
+                        .HasColumnType("bytea")
+                        .HasColumnName("body_sealed");
+
+                    b.Property<DateTime?>("ClaimedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_at");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<DateTime?>("FirstAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_attempt_at");
+
+                    b.Property<Guid?>("IntakeRequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("intake_request_id");
+
+                    b.Property<DateTime?>("JobEnqueuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("job_enqueued_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("last_error");
+
+                    b.Property<string>("OutcomeReason")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("outcome_reason");
+
+                    b.Property<DateTime?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("ServerReply")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("server_reply");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_outbox_messages");
+
+                    b.HasIndex("ClientId")
+                        .HasDatabaseName("ix_outbox_messages_client_id");
+
+                    b.HasIndex("IntakeRequestId", "Kind")
+                        .IsUnique()
+                        .HasDatabaseName("ix_outbox_messages_intake_request_id_kind")
+                        .HasFilter("status <> 'Cancelled' AND kind <> 'Personal'");
+
+                    b.HasIndex("Status", "DueAt")
+                        .HasDatabaseName("ix_outbox_messages_status_due_at");
+
+                    b.ToTable("outbox_messages", (string)null);
                 });
 
             modelBuilder.Entity("PracticeBackend.Grains.Data.StaffSession", b =>
@@ -796,6 +948,16 @@ namespace PracticeBackend.Grains.Data.Migrations
                         .HasConstraintName("fk_consent_records_intake_requests_intake_request_id");
                 });
 
+            modelBuilder.Entity("PracticeBackend.Grains.Data.ContactToken", b =>
+                {
+                    b.HasOne("PracticeBackend.Grains.Data.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_contact_tokens_clients_client_id");
+                });
+
             modelBuilder.Entity("PracticeBackend.Grains.Data.IntakeEvent", b =>
                 {
                     b.HasOne("PracticeBackend.Grains.Data.IntakeRequest", null)
@@ -821,6 +983,21 @@ namespace PracticeBackend.Grains.Data.Migrations
                         .HasConstraintName("fk_intake_requests_clients_client_id");
 
                     b.Navigation("Client");
+                });
+
+            modelBuilder.Entity("PracticeBackend.Grains.Data.OutboxMessage", b =>
+                {
+                    b.HasOne("PracticeBackend.Grains.Data.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_outbox_messages_clients_client_id");
+
+                    b.HasOne("PracticeBackend.Grains.Data.IntakeRequest", null)
+                        .WithMany()
+                        .HasForeignKey("IntakeRequestId")
+                        .HasConstraintName("fk_outbox_messages_intake_requests_intake_request_id");
                 });
 
             modelBuilder.Entity("PracticeBackend.Grains.Data.StaffUser", b =>

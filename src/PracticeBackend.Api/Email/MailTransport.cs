@@ -1,0 +1,115 @@
+using System.Net.Sockets;
+using MailKit;
+using MailKit.Net.Smtp;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace PracticeBackend.Api.Email;
+
+/// <summary>What became of one message at the transport: sent, not sent (retry or give up), or unknown.</summary>
+public abstract record TransportResult
+{
+    public sealed record Sent(string ServerReply) : TransportResult;
+
+    /// <summary>Nothing reached the server's DATA phase: safe to try again later.</summary>
+    public sealed record Transient(string Category) : TransportResult;
+
+    /// <summary>The server refused for good (e.g. 550 no such mailbox).</summary>
+    public sealed record Permanent(string Category, bool RecipientRejected) : TransportResult;
+
+    /// <summary>The failure came after the message content began to flow: it may have been delivered.</summary>
+    public sealed record Uncertain(string Category) : TransportResult;
+}
+
+public interface IMailTransport
+{
+    Task<TransportResult> SendAsync(MimeMessage message, CancellationToken cancellationToken);
+}
+
+/// <summary>Writes each message as an .eml file — for development, and for practices that relay files.</summary>
+internal sealed class PickupTransport(IOptions<EmailOptions> options) : IMailTransport
+{
+    public async Task<TransportResult> SendAsync(MimeMessage message, CancellationToken cancellationToken)
+    {
+        var directory = Path.GetFullPath(options.Value.PickupDirectory);
+        Directory.CreateDirectory(directory);
+        var name = $"{(message.MessageId ?? Guid.NewGuid().ToString("N")).Split('@')[0]}.eml";
+        var temporary = Path.Combine(directory, name + ".tmp");
+        try
+        {
+            await message.WriteToAsync(temporary, cancellationToken);
+            File.Move(temporary, Path.Combine(directory, name), overwrite: true);
+            return new TransportResult.Sent("pickup:" + name);
+        }
+        catch (IOException)
+        {
+            return new TransportResult.Transient("pickup-io");
+        }
+    }
+}
+
+/// <summary>
+/// MailKit over SMTP. Failures are sorted by where they happened: before the message content began
+/// to flow nothing can have been delivered (transient or permanent by the server's code); after it
+/// began, the outcome is unknown (RFC 1047) and the message is never resent automatically.
+/// </summary>
+internal sealed class SmtpTransport(IOptions<EmailOptions> options) : IMailTransport
+{
+    public async Task<TransportResult> SendAsync(MimeMessage message, CancellationToken cancellationToken)
+    {
+        var settings = options.Value.Smtp;
+        var progress = new ContentProgress();
+        using var smtp = new SmtpClient { Timeout = settings.TimeoutSeconds * 1000 };
+        try
+        {
+            await smtp.ConnectAsync(settings.Host, settings.Port, settings.SocketOptions, cancellationToken);
+            if (!string.IsNullOrEmpty(settings.Username))
+            {
+                await smtp.AuthenticateAsync(settings.Username, settings.Password ?? "", cancellationToken);
+            }
+
+            var reply = await smtp.SendAsync(message, cancellationToken, progress);
+            await DisconnectQuietlyAsync(smtp);
+            return new TransportResult.Sent(Truncate(reply));
+        }
+        catch (SmtpCommandException refused)
+        {
+            // The server answered: a definite "no", whatever the phase.
+            var category = $"smtp-{(int)refused.StatusCode}-{refused.ErrorCode}";
+            return (int)refused.StatusCode >= 500
+                ? new TransportResult.Permanent(category, refused.ErrorCode == SmtpErrorCode.RecipientNotAccepted)
+                : new TransportResult.Transient(category);
+        }
+        catch (Exception failure) when (failure is SmtpProtocolException or IOException or SocketException or TimeoutException
+                                        or OperationCanceledException or ServiceNotConnectedException or MailKit.Security.AuthenticationException
+                                        or System.Security.Authentication.AuthenticationException)
+        {
+            var category = failure.GetType().Name;
+            return progress.ContentStarted ? new TransportResult.Uncertain(category) : new TransportResult.Transient(category);
+        }
+    }
+
+    private static async Task DisconnectQuietlyAsync(SmtpClient smtp)
+    {
+        try
+        {
+            await smtp.DisconnectAsync(quit: true, CancellationToken.None);
+        }
+        catch (Exception failure) when (failure is IOException or SocketException or SmtpProtocolException)
+        {
+            // The message was accepted already; a failed QUIT changes nothing.
+        }
+    }
+
+    private static string Truncate(string reply) => reply.Length <= 500 ? reply : reply[..500];
+
+    /// <summary>MailKit reports progress only while it writes the message content (after DATA was accepted).</summary>
+    private sealed class ContentProgress : ITransferProgress
+    {
+        public bool ContentStarted { get; private set; }
+
+        public void Report(long bytesTransferred, long totalSize) => ContentStarted = true;
+
+        public void Report(long bytesTransferred) => ContentStarted = true;
+    }
+}

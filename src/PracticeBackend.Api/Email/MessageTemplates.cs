@@ -1,0 +1,287 @@
+using System.Net;
+using System.Text;
+using PracticeBackend.Domain.Intake;
+using PracticeBackend.Domain.Messages;
+using PracticeBackend.Domain.Pacing;
+
+namespace PracticeBackend.Api.Email;
+
+/// <summary>The person's one-click links; every message carries all of them.</summary>
+public sealed record MessageLinks(Uri Stop, Uri Pause, Uri ChangePace, Uri NotNow, Uri EraseMyData);
+
+/// <summary>
+/// What a template may know about the person: only what it needs to greet them and to let them stop.
+/// Never the reason they wrote, anything from their message, or their time zone.
+/// </summary>
+public sealed record MessageModel(
+    string? RecipientName,
+    string SignerName,
+    string PracticeName,
+    string CrisisResources,
+    MessageLinks Links,
+    Pace Pace,
+    CloseReason? OutcomeReason,
+    string? PersonalBody,
+    PracticeWording? Wording);
+
+/// <summary>
+/// A practice's own sentences. Each non-blank one replaces the default; each must pass
+/// <see cref="MessageTemplates.WordingViolations"/> before it is saved. <see cref="Signature"/> is the
+/// sign-off line ("Warmly,"); the signer's name and the practice's name always follow it.
+/// </summary>
+public sealed record PracticeWording(string? AcknowledgementIntro, string? CheckInIntro, string? ClosingNoteIntro, string? Signature);
+
+public sealed record RenderedMessage(string Subject, string Text, string Html);
+
+/// <summary>
+/// The words that reach people who wrote to the practice: short, from a named person, with no pressure,
+/// "No need to reply" on everything we send unprompted, and the way out (pause, not now, stop, erase)
+/// as easy to see as anything we ask. Subjects stay plain and never name the practice or the person,
+/// because a subject line shows on a lock screen.
+/// </summary>
+public static class MessageTemplates
+{
+    private const string DefaultAcknowledgementIntro = "Thank you for writing to us. Your message arrived safely.";
+    private const string DefaultCheckInIntro = "Just checking in.";
+    private const string DefaultClosingNoteIntro = "A short note to say we'll leave things here for now.";
+    private const string DefaultSignature = "Warmly,";
+
+    public static RenderedMessage Render(MessageKind kind, MessageModel model)
+    {
+        var wording = model.Wording;
+        var (subject, body) = kind switch
+        {
+            MessageKind.Acknowledgement => Acknowledgement(model, wording),
+            MessageKind.GentleCheckIn => GentleCheckIn(model, wording),
+            MessageKind.ClosingNote => ClosingNote(wording),
+            MessageKind.ScheduledCheckIn => ScheduledCheckIn(model, wording),
+            MessageKind.Outcome => Outcome(model.OutcomeReason
+                ?? throw new ArgumentException("An outcome message needs a close reason.", nameof(model))),
+            MessageKind.Personal => Personal(model),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+        };
+
+        var paragraphs = new List<Paragraph> { Greeting(model.RecipientName) };
+        paragraphs.AddRange(body);
+        paragraphs.Add(new(
+            Words(Override(wording?.Signature) ?? DefaultSignature), Break,
+            Words(model.SignerName), Break,
+            Words(model.PracticeName)));
+
+        var footer = Footer(model.Links);
+        var plainSubject = OneLine(subject);
+        return new RenderedMessage(plainSubject, RenderText(paragraphs, footer), RenderHtml(plainSubject, paragraphs, footer));
+    }
+
+    /// <summary>The practice's own sentences through the same <see cref="ToneGuard"/> as ours, each reason prefixed with its field.</summary>
+    public static IEnumerable<string> WordingViolations(PracticeWording wording)
+    {
+        (string Field, string? Value)[] fields =
+        [
+            (nameof(PracticeWording.AcknowledgementIntro), wording.AcknowledgementIntro),
+            (nameof(PracticeWording.CheckInIntro), wording.CheckInIntro),
+            (nameof(PracticeWording.ClosingNoteIntro), wording.ClosingNoteIntro),
+            (nameof(PracticeWording.Signature), wording.Signature),
+        ];
+
+        foreach (var (field, value) in fields)
+        {
+            if (value is null)
+            {
+                continue;
+            }
+
+            foreach (var violation in ToneGuard.Violations(value))
+            {
+                yield return $"{field}: {violation}";
+            }
+        }
+    }
+
+    private static (string, Paragraph[]) Acknowledgement(MessageModel model, PracticeWording? wording) =>
+        ("We received your message",
+        [
+            new(Words(Override(wording?.AcknowledgementIntro) ?? DefaultAcknowledgementIntro)),
+            new(Words("No need to reply to this email.")),
+            new(Words("What happens next: a person from our practice will read your message and follow the pace you chose. "
+                + PaceInPlainWords(model.Pace))),
+            new(Words("This inbox is not watched for emergencies. " + model.CrisisResources)),
+        ]);
+
+    private static (string, Paragraph[]) GentleCheckIn(MessageModel model, PracticeWording? wording) =>
+        ("Just checking in",
+        [
+            new(Words(Override(wording?.CheckInIntro) ?? DefaultCheckInIntro)),
+            new(Words("No need to reply. Whenever you're ready, we're here.")),
+            Choices(model.Links),
+        ]);
+
+    private static (string, Paragraph[]) ScheduledCheckIn(MessageModel model, PracticeWording? wording) =>
+        ("Checking in, as you asked",
+        [
+            new(Words(Override(wording?.CheckInIntro) ?? DefaultCheckInIntro)),
+            new(Words("When you wrote to us, you asked us to check in with you around now, so here is a short note.")),
+            new(Words("No need to reply. If now isn't a good time, that's completely fine; whenever you're ready, we're here.")),
+            Choices(model.Links),
+        ]);
+
+    private static (string, Paragraph[]) ClosingNote(PracticeWording? wording) =>
+        ("Leaving the door open",
+        [
+            new(Words(Override(wording?.ClosingNoteIntro) ?? DefaultClosingNoteIntro)),
+            new(Words("We won't write again unless you do. The door stays open: if you'd like to talk, "
+                + "next month or next year, you're welcome to write.")),
+            new(Words("No need to reply.")),
+        ]);
+
+    private static (string, Paragraph[]) Outcome(CloseReason reason)
+    {
+        var (subject, sentences) = reason switch
+        {
+            CloseReason.NoResponse => ("About your request",
+                "We're closing your request for now, so we won't write about it again. "
+                + "You're welcome to write to us any time, whenever it suits you."),
+            CloseReason.ReferredElsewhere => ("About your request",
+                "We've suggested another practitioner who may be a better fit for you, and we hope it helps. "
+                + "You're welcome to write to us again any time."),
+            CloseReason.NotAFit => ("About your request",
+                "Thank you for thinking of us. We've read your message carefully, and we don't think we're the right fit "
+                + "for you this time. If it would help, write to us and we'll gladly suggest others who may be."),
+            CloseReason.PersonDeclined => ("Thank you for letting us know",
+                "Thank you for letting us know. We won't write again, and if you ever want to get in touch, the door is open."),
+            CloseReason.Withdrew => ("We've closed your request",
+                "We've closed your request, as you asked. We won't write again unless you do."),
+            _ => throw new ArgumentOutOfRangeException(nameof(reason)),
+        };
+
+        return (subject, [new(Words(sentences)), new(Words("No need to reply."))]);
+    }
+
+    private static (string, Paragraph[]) Personal(MessageModel model)
+    {
+        if (string.IsNullOrWhiteSpace(model.PersonalBody))
+        {
+            throw new ArgumentException("A personal message needs a body.", nameof(model));
+        }
+
+        var paragraphs = model.PersonalBody
+            .ReplaceLineEndings("\n")
+            .Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(block => new Paragraph(block.Split('\n')
+                .Select(line => line.Trim())
+                .SelectMany((line, i) => i == 0 ? new Part[] { Words(line) } : [Break, Words(line)])
+                .ToArray()))
+            .Append(new Paragraph(Words("No need to reply unless you'd like to.")));
+
+        return ($"A note from {model.SignerName}", paragraphs.ToArray());
+    }
+
+    private static string PaceInPlainWords(Pace pace) => pace switch
+    {
+        Pace.WhenReady => "You said you'd reach out when you're ready, so we won't write again unless you do.",
+        Pace.Gentle => "You said a gentle check-in is fine, so we'll write at most once a week, and only a couple of times.",
+        Pace.CheckIn2Weeks => "You asked to hear from us in about two weeks, so we'll write to you once, around then.",
+        Pace.CheckIn1Month => "You asked to hear from us in about a month, so we'll write to you once, around then.",
+        Pace.CheckIn3Months => "You asked to hear from us in about three months, so we'll write to you once, around then.",
+        _ => throw new ArgumentOutOfRangeException(nameof(pace)),
+    };
+
+    private static Paragraph Greeting(string? recipientName) =>
+        string.IsNullOrWhiteSpace(recipientName)
+            ? new(Words("Hello,"))
+            : new(Words($"Hello {recipientName.Trim()},"));
+
+    // The one optional action and the two ways to say "not now", side by side and in the same type.
+    private static Paragraph Choices(MessageLinks links) => new(
+        Words("If you'd like to talk, reply to this email and we'll write back."), Break,
+        new Link("Not now, thanks", links.NotNow), Break,
+        new Link("Pause these emails", links.Pause));
+
+    private static Paragraph Footer(MessageLinks links) => new(
+        new Link("Not now / no thanks", links.NotNow), Break,
+        new Link("Pause these emails", links.Pause), Break,
+        new Link("Change how often we write", links.ChangePace), Break,
+        new Link("Stop these emails", links.Stop), Break,
+        new Link("Erase my data", links.EraseMyData));
+
+    private static string RenderText(IEnumerable<Paragraph> paragraphs, Paragraph footer)
+    {
+        var text = new StringBuilder();
+        foreach (var paragraph in paragraphs)
+        {
+            AppendText(text, paragraph);
+            text.Append("\n\n");
+        }
+
+        text.Append("--\n");
+        AppendText(text, footer);
+        return text.Append('\n').ToString();
+    }
+
+    private static void AppendText(StringBuilder text, Paragraph paragraph)
+    {
+        foreach (var part in paragraph.Parts)
+        {
+            text.Append(part switch
+            {
+                Phrase words => words.Value,
+                Link link => $"{link.Label}: {Address(link.Target)}",
+                _ => "\n",
+            });
+        }
+    }
+
+    private static string RenderHtml(string subject, IEnumerable<Paragraph> paragraphs, Paragraph footer)
+    {
+        var html = new StringBuilder()
+            .Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>")
+            .Append(WebUtility.HtmlEncode(subject))
+            .Append("</title></head>\n<body style=\"margin:0;padding:16px;font-family:sans-serif;font-size:16px;line-height:1.5;color:#222;\">\n");
+        foreach (var paragraph in paragraphs)
+        {
+            AppendHtml(html, paragraph);
+        }
+
+        html.Append("<hr style=\"border:0;border-top:1px solid #ccc;\">\n");
+        AppendHtml(html, footer);
+        return html.Append("</body>\n</html>\n").ToString();
+    }
+
+    private static void AppendHtml(StringBuilder html, Paragraph paragraph)
+    {
+        html.Append("<p>");
+        foreach (var part in paragraph.Parts)
+        {
+            html.Append(part switch
+            {
+                Phrase words => WebUtility.HtmlEncode(words.Value),
+                Link link => $"<a href=\"{WebUtility.HtmlEncode(Address(link.Target))}\">{WebUtility.HtmlEncode(link.Label)}</a>",
+                _ => "<br>\n",
+            });
+        }
+
+        html.Append("</p>\n");
+    }
+
+    private static string Address(Uri uri) => uri.IsAbsoluteUri ? uri.AbsoluteUri : uri.OriginalString;
+
+    private static string? Override(string? sentence) => string.IsNullOrWhiteSpace(sentence) ? null : sentence.Trim();
+
+    // A subject is a header: no line breaks from a configured name may reach it.
+    private static string OneLine(string value) =>
+        string.Join(' ', value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
+    private static Phrase Words(string value) => new(value);
+
+    private static readonly LineBreak Break = new();
+
+    private abstract record Part;
+
+    private sealed record Phrase(string Value) : Part;
+
+    private sealed record Link(string Label, Uri Target) : Part;
+
+    private sealed record LineBreak : Part;
+
+    private sealed record Paragraph(params Part[] Parts);
+}

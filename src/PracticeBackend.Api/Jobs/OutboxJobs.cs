@@ -1,0 +1,129 @@
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using PracticeBackend.Api.Email;
+using PracticeBackend.Grains.Data;
+
+namespace PracticeBackend.Api.Jobs;
+
+/// <summary>One Hangfire job per due outbox row; its only argument is the row id. Retries are the outbox's, not Hangfire's.</summary>
+public sealed class SendOutboxMessageJob(OutboxSender sender)
+{
+    [AutomaticRetry(Attempts = 0)]
+    public Task RunAsync(Guid outboxMessageId, CancellationToken cancellationToken) => sender.SendAsync(outboxMessageId, cancellationToken);
+}
+
+/// <summary>
+/// Hands due rows to Hangfire. Runs every minute (a recurring job) and whenever a command just
+/// planned something for "now" (<see cref="OutboxSignal"/>), so a crash between a commit and an
+/// enqueue loses nothing and the intake request itself never waits on Hangfire.
+/// </summary>
+public sealed partial class OutboxSweep(
+    IDbContextFactory<PracticeDbContext> contexts,
+    IBackgroundJobClient jobs,
+    TimeProvider clock,
+    ILogger<OutboxSweep> logger)
+{
+    public const string RecurringJobId = "outbox-sweep";
+    public const int BatchSize = 500;
+
+    /// <summary>A job enqueued this long ago whose row is still planned is presumed lost and enqueued again.</summary>
+    public static readonly TimeSpan JobPresumedLostAfter = TimeSpan.FromMinutes(10);
+
+    /// <summary>A claim older than this never finished (the process died mid-send): its outcome is unknown.</summary>
+    public static readonly TimeSpan ClaimPresumedDeadAfter = TimeSpan.FromMinutes(10);
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var abandoned = await db.OutboxMessages
+            .Where(m => m.Status == OutboxStatus.Sending && m.ClaimedAt < now - ClaimPresumedDeadAfter)
+            .ExecuteUpdateAsync(m => m.SetProperty(x => x.Status, OutboxStatus.Uncertain).SetProperty(x => x.LastError, "claim-abandoned"), cancellationToken);
+
+        var enqueued = 0;
+        while (true)
+        {
+            var stale = now - JobPresumedLostAfter;
+            var due = await db.Database.SqlQuery<Guid>($"""
+                UPDATE outbox_messages SET job_enqueued_at = {now}
+                WHERE id IN (
+                    SELECT id FROM outbox_messages
+                    WHERE status = 'Planned' AND due_at <= {now} AND (job_enqueued_at IS NULL OR job_enqueued_at < {stale})
+                    ORDER BY due_at
+                    LIMIT {BatchSize}
+                    FOR UPDATE SKIP LOCKED)
+                RETURNING id AS "Value"
+                """).ToListAsync(cancellationToken);
+            foreach (var id in due)
+            {
+                jobs.Enqueue<SendOutboxMessageJob>(job => job.RunAsync(id, CancellationToken.None));
+            }
+
+            enqueued += due.Count;
+            if (due.Count < BatchSize)
+            {
+                break;
+            }
+        }
+
+        if (enqueued > 0 || abandoned > 0)
+        {
+            LogSwept(logger, enqueued, abandoned);
+        }
+
+        return enqueued;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox sweep enqueued {Enqueued} sends; {Abandoned} abandoned claims marked uncertain")]
+    private static partial void LogSwept(ILogger logger, int enqueued, int abandoned);
+}
+
+/// <summary>A nudge from a command that planned a message for now: the dispatcher sweeps at once instead of within the minute.</summary>
+public sealed class OutboxSignal : IDisposable
+{
+    private readonly SemaphoreSlim _pending = new(0, 1);
+
+    public void Nudge()
+    {
+        if (_pending.CurrentCount == 0)
+        {
+            try
+            {
+                _pending.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already nudged; one sweep covers both.
+            }
+        }
+    }
+
+    public Task WaitAsync(CancellationToken cancellationToken) => _pending.WaitAsync(cancellationToken);
+
+    public void Dispose() => _pending.Dispose();
+}
+
+/// <summary>Runs the sweep whenever nudged (the every-minute recurring job is the safety net).</summary>
+internal sealed partial class OutboxDispatcher(OutboxSignal signal, IServiceScopeFactory scopes, ILogger<OutboxDispatcher> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await signal.WaitAsync(stoppingToken);
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<OutboxSweep>().RunAsync(stoppingToken);
+            }
+            catch (Exception failure) when (failure is not OperationCanceledException)
+            {
+                // The recurring sweep will pick the rows up; the dispatcher keeps listening.
+                LogSweepFailed(logger, failure);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A nudged outbox sweep failed; the recurring sweep will retry")]
+    private static partial void LogSweepFailed(ILogger logger, Exception failure);
+}
