@@ -32,6 +32,8 @@ else
 fi
 
 mkdir -p .local/mail
+# Mail goes to .eml files here unless Email__Mode=Smtp points the app at a server (README.md).
+export Email__PickupDirectory=${Email__PickupDirectory:-$ROOT/.local/mail}
 export ASPNETCORE_URLS=${ASPNETCORE_URLS:-http://localhost:5080}
 export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
 

@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using netDumbster.smtp;
+using PracticeBackend.Api.Email;
+using PracticeBackend.Grains.Data;
+using PracticeBackend.Testing;
+
+namespace PracticeBackend.Api.Tests;
+
+/// <summary>
+/// The app with a clock the tests turn (Hangfire has no TimeProvider, so these tests do what the
+/// sweep and the send job do — call <see cref="OutboxSender"/> for every due row — at chosen
+/// instants), a real SMTP server on a socket, and the SMTP port switchable to simulate outages.
+/// </summary>
+public sealed partial class FollowUpApp : IsolatedApp
+{
+    public const string AdminEmail = "admin@followups.test";
+    public const string AdminPassword = "a long follow-up passphrase";
+
+    public FakeClock Clock { get; } = new(new DateTimeOffset(2026, 12, 7, 15, 0, 0, TimeSpan.Zero));
+
+    public SimpleSmtpServer Smtp { get; } = SimpleSmtpServer.Start(FreePorts.Next());
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Practice:RateLimits:IntakePerMinute", "100000");
+        builder.UseSetting("Practice:RateLimits:SignInPerMinute", "100000");
+        builder.UseSetting("PRACTICE_ADMIN_EMAIL", AdminEmail);
+        builder.UseSetting("PRACTICE_ADMIN_PASSWORD", AdminPassword);
+        builder.UseSetting("Email:Mode", "Smtp");
+        builder.UseSetting("Email:Smtp:Host", "127.0.0.1");
+        builder.UseSetting("Email:Smtp:Port", Smtp.Configuration.Port.ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Email:Smtp:Security", "None");
+        builder.UseSetting("Email:Smtp:TimeoutSeconds", "5");
+        builder.UseSetting("Email:FromAddress", "hello@practice.test");
+        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+    }
+
+    /// <summary>Points the app's SMTP client elsewhere (a closed port = the server is down).</summary>
+    public void SmtpPort(int port) => Services.GetRequiredService<IOptions<EmailOptions>>().Value.Smtp.Port = port;
+
+    public void SmtpBack() => SmtpPort(Smtp.Configuration.Port);
+
+    /// <summary>Moves the clock forward to the next Monday 15:00 UTC (09:00 in Chicago in winter).</summary>
+    public void MoveToNextMondayAfternoonUtc()
+    {
+        var now = Clock.GetUtcNow();
+        var days = ((int)DayOfWeek.Monday - (int)now.DayOfWeek + 7) % 7;
+        var target = new DateTimeOffset(now.Date.AddDays(days == 0 ? 7 : days), TimeSpan.Zero).AddHours(15);
+        Clock.Set(target);
+    }
+
+    /// <summary>What the sweep and the send jobs would do now: send every due planned row, once.</summary>
+    public async Task<int> DeliverDueAsync()
+    {
+        var sent = 0;
+        for (var round = 0; round < 5; round++)
+        {
+            var now = Clock.GetUtcNow().UtcDateTime;
+            List<Guid> due;
+            await using (var db = await Services.GetRequiredService<IDbContextFactory<PracticeDbContext>>().CreateDbContextAsync())
+            {
+                due = await db.OutboxMessages.Where(m => m.Status == OutboxStatus.Planned && m.DueAt <= now).Select(m => m.Id).ToListAsync();
+            }
+
+            if (due.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var id in due)
+            {
+                using var scope = Services.CreateScope();
+                if (await scope.ServiceProvider.GetRequiredService<OutboxSender>().SendAsync(id, CancellationToken.None) == OutboxStatus.Sent)
+                {
+                    sent++;
+                }
+            }
+        }
+
+        return sent;
+    }
+
+    /// <summary>Turns the clock forward in steps, delivering whatever falls due at each.</summary>
+    public async Task AdvanceAsync(TimeSpan total, TimeSpan step)
+    {
+        var end = Clock.GetUtcNow() + total;
+        while (Clock.GetUtcNow() < end)
+        {
+            Clock.Advance(step);
+            await DeliverDueAsync();
+        }
+    }
+
+    /// <summary>Every email that reached the SMTP server for one address, parsed as a mail client would, oldest first.</summary>
+    public IReadOnlyList<MimeMessage> MailTo(string address) =>
+        [.. Smtp.ReceivedEmail
+            .Select(m => MimeMessage.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(m.Data))))
+            .Where(m => m.To.Mailboxes.Any(b => string.Equals(b.Address, address, StringComparison.OrdinalIgnoreCase)))
+            .OrderBy(m => m.Date)];
+
+    /// <summary>A link from a message, pointed at this test server (the app writes Practice:PublicBaseUrl into emails).</summary>
+    public Uri Link(MimeMessage message, string label)
+    {
+        var match = Regex.Match(message.TextBody ?? "", Regex.Escape(label) + @": (\S+)");
+        Assert.True(match.Success, $"no '{label}' link in the message");
+        return Here(new Uri(match.Groups[1].Value));
+    }
+
+    public Uri UnsubscribeLink(MimeMessage message)
+    {
+        var match = LinkInAngles().Match(message.Headers["List-Unsubscribe"] ?? "");
+        Assert.True(match.Success, "no List-Unsubscribe header");
+        return Here(new Uri(match.Groups[1].Value));
+    }
+
+    private Uri Here(Uri link) => new(ClientOptions.BaseAddress, link.PathAndQuery);
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Smtp.Dispose();
+    }
+
+    [GeneratedRegex("<([^>]+)>")]
+    private static partial Regex LinkInAngles();
+}
+
+/// <summary>A clock the tests set; every part of the app that asks TimeProvider sees it.</summary>
+public sealed class FakeClock(DateTimeOffset start) : TimeProvider
+{
+    private long _ticks = start.UtcTicks;
+
+    public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
+
+    public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
+
+    public void Set(DateTimeOffset at) => Interlocked.Exchange(ref _ticks, at.UtcTicks);
+}
