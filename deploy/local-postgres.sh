@@ -274,8 +274,21 @@ lpg_port_in_use() {
     bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null
 }
 
+# Throwaway directories whose server is gone (a test run that was killed, or whose exit hook was cut
+# short); the age check keeps us off directories another run is still setting up.
+lpg_prune_throwaways() {
+    local stale pid
+    while IFS= read -r stale; do
+        pid=$(head -n 1 "$stale/postmaster.pid" 2>/dev/null || true)
+        if [[ -z $pid ]] || ! kill -0 "$pid" 2>/dev/null; then
+            rm -rf "$stale"
+        fi
+    done < <(find /tmp -maxdepth 1 -type d -name 'practice-pg.*' -mmin +10 2>/dev/null)
+}
+
 lpg_throwaway() {
     local dir port=55433 attempts=0
+    lpg_prune_throwaways
     dir=$(mktemp -d /tmp/practice-pg.XXXXXX)
     while (( attempts < 20 )); do
         while lpg_port_in_use "$port"; do port=$((port + 1)); done
