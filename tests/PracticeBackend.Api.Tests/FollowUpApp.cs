@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using MimeKit;
 using netDumbster.smtp;
 using PracticeBackend.Api.Email;
+using PracticeBackend.Grains;
 using PracticeBackend.Grains.Data;
 using PracticeBackend.Testing;
 
@@ -40,7 +41,7 @@ public sealed partial class FollowUpApp : IsolatedApp
         builder.UseSetting("Email:Smtp:Security", "None");
         builder.UseSetting("Email:Smtp:TimeoutSeconds", "5");
         builder.UseSetting("Email:FromAddress", "hello@practice.test");
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureTestServices(services => services.AddSingleton(new PracticeClock(Clock)));
     }
 
     /// <summary>Points the app's SMTP client elsewhere (a closed port = the server is down).</summary>
@@ -133,7 +134,7 @@ public sealed partial class FollowUpApp : IsolatedApp
     private static partial Regex LinkInAngles();
 }
 
-/// <summary>A clock the tests set; every part of the app that asks TimeProvider sees it.</summary>
+/// <summary>A clock the tests set; the app's <see cref="PracticeClock"/> reads it (Orleans and ASP.NET keep real time).</summary>
 public sealed class FakeClock(DateTimeOffset start) : TimeProvider
 {
     private long _ticks = start.UtcTicks;

@@ -29,7 +29,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddDbContextFactory<PracticeDbContext>(o => PracticeDatabase.Configure(o, connectionString));
-            silo.Services.AddSingleton(TimeProvider.System);
+            silo.Services.AddSingleton(new PracticeClock(TimeProvider.System));
             silo.Services.AddSingleton(PacingSettings.Default);
         });
         _cluster = builder.Build();

@@ -7,6 +7,8 @@ using PracticeBackend.Grains.Data;
 using PracticeBackend.Grains.Messaging;
 using PracticeBackend.Grains.Security;
 
+using PracticeBackend.Grains;
+
 namespace PracticeBackend.Api.Email;
 
 /// <summary>
@@ -23,7 +25,7 @@ public sealed partial class OutboxSender(
     PacingSettings pacing,
     IOptions<PracticeOptions> practice,
     IOptions<EmailOptions> email,
-    TimeProvider clock,
+    PracticeClock clock,
     ILogger<OutboxSender> logger)
 {
     /// <summary>Transient failures are retried with growing pauses; after this long since the first try, we give up.</summary>

@@ -16,6 +16,7 @@ using PracticeBackend.Api.Features.Preferences;
 using PracticeBackend.Api.Features.Staff;
 using PracticeBackend.Api.Security;
 using PracticeBackend.Domain.Contacts;
+using PracticeBackend.Grains;
 using PracticeBackend.Grains.Data;
 using PracticeBackend.Grains.Security;
 
@@ -50,7 +51,7 @@ public static class PracticeBackendHost
             .PersistKeysToDbContext<PracticeDbContext>();
         services.AddSingleton<PhiProtector>();
         services.AddSingleton<BlindIndex>();
-        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new PracticeClock(TimeProvider.System));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<PracticeOptions>>().Value.Pacing.ToSettings());
         services.AddPracticeEmail(configuration);
         services.AddSingleton<IntakeMetrics>();

@@ -3,6 +3,8 @@ using Microsoft.EntityFrameworkCore;
 using PracticeBackend.Api.Email;
 using PracticeBackend.Grains.Data;
 
+using PracticeBackend.Grains;
+
 namespace PracticeBackend.Api.Jobs;
 
 /// <summary>One Hangfire job per due outbox row; its only argument is the row id. Retries are the outbox's, not Hangfire's.</summary>
@@ -20,7 +22,7 @@ public sealed class SendOutboxMessageJob(OutboxSender sender)
 public sealed partial class OutboxSweep(
     IDbContextFactory<PracticeDbContext> contexts,
     IBackgroundJobClient jobs,
-    TimeProvider clock,
+    PracticeClock clock,
     ILogger<OutboxSweep> logger)
 {
     public const string RecurringJobId = "outbox-sweep";

@@ -6,6 +6,8 @@ using PracticeBackend.Grains.Clients;
 using PracticeBackend.Grains.Data;
 using PracticeBackend.Grains.Staff;
 
+using PracticeBackend.Grains;
+
 namespace PracticeBackend.Api.Jobs;
 
 /// <summary>
@@ -17,7 +19,7 @@ public sealed partial class RetentionPurgeJob(
     IDbContextFactory<PracticeDbContext> contexts,
     IGrainFactory grains,
     IOptions<PracticeOptions> practice,
-    TimeProvider clock,
+    PracticeClock clock,
     ILogger<RetentionPurgeJob> logger)
 {
     public const string RecurringJobId = "retention-purge";

@@ -3,13 +3,15 @@ using Microsoft.EntityFrameworkCore;
 using PracticeBackend.Grains.Data;
 using PracticeBackend.Grains.Staff;
 
+using PracticeBackend.Grains;
+
 namespace PracticeBackend.Api.Security;
 
 /// <summary>
 /// Writes audit rows for reads and sign-ins (changes are audited by the grain, in the change's own
 /// transaction). A read is recorded before its data is returned: no row, no data.
 /// </summary>
-internal sealed class AuditTrail(IDbContextFactory<PracticeDbContext> contexts, TimeProvider clock)
+internal sealed class AuditTrail(IDbContextFactory<PracticeDbContext> contexts, PracticeClock clock)
 {
     public Task RecordAsync(StaffActor actor, string action, string subjectType, Guid? subjectId, string outcome, CancellationToken cancellationToken) =>
         SaveAsync(actor.Audit(clock.GetUtcNow().UtcDateTime, action, subjectType, subjectId, outcome), cancellationToken);

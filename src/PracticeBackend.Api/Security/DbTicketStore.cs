@@ -5,13 +5,15 @@ using Microsoft.EntityFrameworkCore;
 using System.Security.Cryptography;
 using PracticeBackend.Grains.Data;
 
+using PracticeBackend.Grains;
+
 namespace PracticeBackend.Api.Security;
 
 /// <summary>
 /// Server-side staff sessions. The absolute lifetime (12 h from sign-in) is enforced here; the idle
 /// timeout (30 min, sliding) by the cookie ticket's own expiry. Removing the row signs out everywhere.
 /// </summary>
-internal sealed class DbTicketStore(IDbContextFactory<PracticeDbContext> contexts, TimeProvider clock) : ITicketStore
+internal sealed class DbTicketStore(IDbContextFactory<PracticeDbContext> contexts, PracticeClock clock) : ITicketStore
 {
     public async Task<string> StoreAsync(AuthenticationTicket ticket)
     {

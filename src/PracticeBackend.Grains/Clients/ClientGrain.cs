@@ -18,7 +18,7 @@ namespace PracticeBackend.Grains.Clients;
 public sealed partial class ClientGrain(
     IDbContextFactory<PracticeDbContext> contexts,
     PacingSettings pacing,
-    TimeProvider clock,
+    PracticeClock clock,
     ILogger<ClientGrain> logger) : Grain, IClientGrain
 {
     private bool _exists;

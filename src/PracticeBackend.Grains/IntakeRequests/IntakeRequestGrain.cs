@@ -19,7 +19,7 @@ namespace PracticeBackend.Grains.IntakeRequests;
 public sealed partial class IntakeRequestGrain(
     IDbContextFactory<PracticeDbContext> contexts,
     PacingSettings pacing,
-    TimeProvider clock,
+    PracticeClock clock,
     ILogger<IntakeRequestGrain> logger) : Grain, IIntakeRequestGrain
 {
     private IntakeRequest? _request;

@@ -4,7 +4,7 @@ using PracticeBackend.Grains.Staff;
 
 namespace PracticeBackend.Grains.Therapists;
 
-public sealed class TherapistGrain(IDbContextFactory<PracticeDbContext> contexts, TimeProvider clock) : Grain, ITherapistGrain
+public sealed class TherapistGrain(IDbContextFactory<PracticeDbContext> contexts, PracticeClock clock) : Grain, ITherapistGrain
 {
     public async Task<StaffCommandResult> SaveProfile(SaveTherapistProfile command)
     {

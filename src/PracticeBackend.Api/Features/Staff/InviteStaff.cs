@@ -9,6 +9,8 @@ using PracticeBackend.Domain.Staff;
 using PracticeBackend.Grains.Data;
 using PracticeBackend.Grains.Staff;
 
+using PracticeBackend.Grains;
+
 namespace PracticeBackend.Api.Features.Staff;
 
 /// <summary>
@@ -39,7 +41,7 @@ public static class InviteStaff
         IDbContextFactory<PracticeDbContext> contexts,
         StaffContext staff,
         AuditTrail audit,
-        TimeProvider clock) : IRequestHandler<Command, Result>
+        PracticeClock clock) : IRequestHandler<Command, Result>
     {
         public async Task<Result> Handle(Command command, CancellationToken cancellationToken)
         {
