@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
@@ -19,7 +18,7 @@ namespace PracticeBackend.Api.Tests;
 /// sweep and the send job do — call <see cref="OutboxSender"/> for every due row — at chosen
 /// instants), a real SMTP server on a socket, and the SMTP port switchable to simulate outages.
 /// </summary>
-public sealed partial class FollowUpApp : IsolatedApp
+public sealed partial class FollowUpApp : PracticeAppFactory
 {
     public const string AdminEmail = "admin@followups.test";
     public const string AdminPassword = "a long follow-up passphrase";
@@ -31,16 +30,9 @@ public sealed partial class FollowUpApp : IsolatedApp
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.UseSetting("Practice:RateLimits:IntakePerMinute", "100000");
-        builder.UseSetting("Practice:RateLimits:SignInPerMinute", "100000");
-        builder.UseSetting("PRACTICE_ADMIN_EMAIL", AdminEmail);
-        builder.UseSetting("PRACTICE_ADMIN_PASSWORD", AdminPassword);
-        builder.UseSetting("Email:Mode", "Smtp");
-        builder.UseSetting("Email:Smtp:Host", "127.0.0.1");
-        builder.UseSetting("Email:Smtp:Port", Smtp.Configuration.Port.ToString(CultureInfo.InvariantCulture));
-        builder.UseSetting("Email:Smtp:Security", "None");
-        builder.UseSetting("Email:Smtp:TimeoutSeconds", "5");
-        builder.UseSetting("Email:FromAddress", "hello@practice.test");
+        WithoutRateLimits(builder);
+        WithFirstAdmin(builder, AdminEmail, AdminPassword);
+        WithSmtp(builder, Smtp.Configuration.Port);
         builder.ConfigureTestServices(services => services.AddSingleton(new PracticeClock(Clock)));
     }
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 namespace PracticeBackend.Api.Tests;
 
 /// <summary>A host of its own with a low intake limit (the shared fixture sets limits out of reach, since all its tests come from one address).</summary>
-public sealed class RateLimitedApp : IsolatedApp
+public sealed class RateLimitedApp : PracticeAppFactory
 {
     public const int IntakePerMinute = 3;
 

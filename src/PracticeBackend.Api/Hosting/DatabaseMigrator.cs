@@ -11,9 +11,9 @@ namespace PracticeBackend.Api.Hosting;
 internal sealed partial class DatabaseMigrator(
     IDbContextFactory<PracticeDbContext> contexts,
     IOptions<PracticeOptions> options,
-    ILogger<DatabaseMigrator> logger) : IHostedLifecycleService
+    ILogger<DatabaseMigrator> logger) : StartingPhaseTask
 {
-    public async Task StartingAsync(CancellationToken cancellationToken)
+    public override async Task StartingAsync(CancellationToken cancellationToken)
     {
         if (!options.Value.Database.MigrateOnStart)
         {
@@ -26,16 +26,6 @@ internal sealed partial class DatabaseMigrator(
         await db.Database.MigrateAsync(cancellationToken);
         LogMigrated(logger, pending);
     }
-
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database migrated ({PendingCount} migrations applied)")]
     private static partial void LogMigrated(ILogger logger, int pendingCount);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Identity;
+using PracticeBackend.Api.Hosting;
 using PracticeBackend.Domain.Staff;
 using PracticeBackend.Grains.Data;
 
@@ -9,12 +10,12 @@ namespace PracticeBackend.Api.Security;
 /// admin exists yet; otherwise does nothing. Runs after migrations (both in the Starting phase, in order).
 /// </summary>
 internal sealed partial class FirstAdmin(IServiceScopeFactory scopes, IConfiguration configuration, ILogger<FirstAdmin> logger)
-    : IHostedLifecycleService
+    : StartingPhaseTask
 {
     public const string EmailVariable = "PRACTICE_ADMIN_EMAIL";
     public const string PasswordVariable = "PRACTICE_ADMIN_PASSWORD";
 
-    public async Task StartingAsync(CancellationToken cancellationToken)
+    public override async Task StartingAsync(CancellationToken cancellationToken)
     {
         var email = configuration[EmailVariable];
         var password = configuration[PasswordVariable];
@@ -51,16 +52,6 @@ internal sealed partial class FirstAdmin(IServiceScopeFactory scopes, IConfigura
         await users.AddToRoleAsync(admin, StaffRoles.Admin);
         LogCreated(logger, admin.Id);
     }
-
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "First admin {UserId} created from the environment")]
     private static partial void LogCreated(ILogger logger, Guid userId);

@@ -1,4 +1,4 @@
-using System.Text;
+using PracticeBackend.Domain.Text;
 
 namespace PracticeBackend.Domain.Intake;
 
@@ -10,7 +10,7 @@ namespace PracticeBackend.Domain.Intake;
 /// </summary>
 public static class CrisisLanguage
 {
-    /// <summary>Lower-case phrases matched on word boundaries after normalising whitespace and apostrophes.</summary>
+    /// <summary>Lower-case phrases matched on word boundaries after <see cref="PhraseMatching.Normalize"/> (apostrophes dropped, dashes as spaces).</summary>
     public static readonly IReadOnlyList<string> Phrases =
     [
         "suicide",
@@ -43,6 +43,8 @@ public static class CrisisLanguage
         "in danger",
     ];
 
+    private static readonly string[] NormalizedPhrases = [.. Phrases.Select(PhraseMatching.Normalize).Distinct()];
+
     public static bool Detect(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
@@ -50,54 +52,7 @@ public static class CrisisLanguage
             return false;
         }
 
-        var normalized = Normalize(text);
-        foreach (var phrase in Phrases)
-        {
-            var at = normalized.IndexOf(phrase, StringComparison.Ordinal);
-            while (at >= 0)
-            {
-                if (IsBoundary(normalized, at - 1) && IsBoundary(normalized, at + phrase.Length))
-                {
-                    return true;
-                }
-
-                at = normalized.IndexOf(phrase, at + 1, StringComparison.Ordinal);
-            }
-        }
-
-        return false;
-    }
-
-    private static bool IsBoundary(string text, int index) =>
-        index < 0 || index >= text.Length || !char.IsLetterOrDigit(text[index]);
-
-    private static string Normalize(string text)
-    {
-        var builder = new StringBuilder(text.Length);
-        var lastWasSpace = false;
-        foreach (var raw in text)
-        {
-            var c = raw switch
-            {
-                '\u2019' or '\u2018' or '`' => '\'',
-                '\u2010' or '\u2011' or '\u2013' => '-',
-                _ => char.ToLowerInvariant(raw),
-            };
-            if (char.IsWhiteSpace(c))
-            {
-                if (!lastWasSpace)
-                {
-                    builder.Append(' ');
-                }
-
-                lastWasSpace = true;
-                continue;
-            }
-
-            builder.Append(c);
-            lastWasSpace = false;
-        }
-
-        return builder.ToString();
+        var normalized = PhraseMatching.Normalize(text);
+        return NormalizedPhrases.Any(phrase => PhraseMatching.ContainsOnWordBoundaries(normalized, phrase));
     }
 }

@@ -1,5 +1,5 @@
-using System.Text;
 using System.Text.RegularExpressions;
+using PracticeBackend.Domain.Text;
 
 namespace PracticeBackend.Domain.Messages;
 
@@ -53,12 +53,12 @@ public static partial class ToneGuard
 
         // Addresses are not prose: a random link token must never read as a shouted word or a phrase.
         var prose = Addresses().Replace(text.Replace("\u203C", "!!", StringComparison.Ordinal), " ");
-        var words = Normalize(prose);
+        var words = PhraseMatching.Normalize(prose);
         var reasons = new List<string>();
 
         foreach (var rule in Rules)
         {
-            if (ContainsOnWordBoundaries(words, rule.Key))
+            if (PhraseMatching.ContainsOnWordBoundaries(words, rule.Key))
             {
                 reasons.Add($"{rule.Category}: \"{rule.Phrase}\"");
             }
@@ -86,57 +86,7 @@ public static partial class ToneGuard
     }
 
     private static IEnumerable<Rule> Category(string category, params string[] phrases) =>
-        phrases.Select(p => new Rule(category, p, Normalize(p)));
-
-    private static bool ContainsOnWordBoundaries(string text, string phrase)
-    {
-        var at = text.IndexOf(phrase, StringComparison.Ordinal);
-        while (at >= 0)
-        {
-            if (IsBoundary(text, at - 1) && IsBoundary(text, at + phrase.Length))
-            {
-                return true;
-            }
-
-            at = text.IndexOf(phrase, at + 1, StringComparison.Ordinal);
-        }
-
-        return false;
-    }
-
-    private static bool IsBoundary(string text, int index) =>
-        index < 0 || index >= text.Length || !char.IsLetterOrDigit(text[index]);
-
-    /// <summary>Lower-case; apostrophes (straight or curly) dropped so "don’t", "don't" and "dont" agree; dashes become spaces; whitespace collapsed.</summary>
-    private static string Normalize(string text)
-    {
-        var builder = new StringBuilder(text.Length);
-        var lastWasSpace = true;
-        foreach (var raw in text)
-        {
-            if (raw is '\'' or '\u2019' or '\u2018' or '\u02BC' or '`' or '\u00B4' or '\u2032')
-            {
-                continue;
-            }
-
-            var c = raw is '-' or '\u2010' or '\u2011' or '\u2012' or '\u2013' or '\u2014' ? ' ' : char.ToLowerInvariant(raw);
-            if (char.IsWhiteSpace(c))
-            {
-                if (!lastWasSpace)
-                {
-                    builder.Append(' ');
-                }
-
-                lastWasSpace = true;
-                continue;
-            }
-
-            builder.Append(c);
-            lastWasSpace = false;
-        }
-
-        return builder.ToString().TrimEnd();
-    }
+        phrases.Select(p => new Rule(category, p, PhraseMatching.Normalize(p)));
 
     // "only 3 spots", "only two left", "only a few more openings": any number, in digits or words.
     [GeneratedRegex(

@@ -1,0 +1,71 @@
+using System.Globalization;
+using Hangfire;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using PracticeBackend.Testing;
+
+namespace PracticeBackend.Api.Tests;
+
+/// <summary>
+/// The whole app on a real socket (Kestrel), with its own fresh PostgreSQL database, its own silo
+/// ports and cluster id (STACK P6). Only one host per test process runs a Hangfire server
+/// (<see cref="RunsJobServer"/>); the others leave Hangfire's statics alone (STACK P4).
+/// </summary>
+public abstract class PracticeAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public string ConnectionString { get; private set; } = "";
+
+    protected virtual bool RunsJobServer => false;
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestPostgres.CreateDatabaseAsync(GetType().Name.ToLowerInvariant()[..Math.Min(12, GetType().Name.Length)]);
+        UseKestrel(0);
+        StartServer();
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Practice", ConnectionString);
+        builder.UseSetting("Practice:Silo:SiloPort", FreePorts.Next().ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Practice:Silo:GatewayPort", FreePorts.Next().ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Practice:Silo:ClusterId", "test-" + Guid.NewGuid().ToString("N"));
+        if (!RunsJobServer)
+        {
+            builder.UseSetting("Practice:Jobs:RunServer", "false");
+
+            // Hangfire keeps its log provider in a static: left to AddHangfire, this host would point it at
+            // its own logger factory, which the job-running host's jobs then find disposed (STACK P4).
+            builder.ConfigureTestServices(services => services.AddSingleton<IGlobalConfiguration>(_ => GlobalConfiguration.Configuration));
+        }
+    }
+
+    /// <summary>All requests in a test come from one address; per-IP limits are tested by a host of their own.</summary>
+    protected static void WithoutRateLimits(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Practice:RateLimits:IntakePerMinute", "100000");
+        builder.UseSetting("Practice:RateLimits:SignInPerMinute", "100000");
+    }
+
+    protected static void WithFirstAdmin(IWebHostBuilder builder, string email, string password)
+    {
+        builder.UseSetting("PRACTICE_ADMIN_EMAIL", email);
+        builder.UseSetting("PRACTICE_ADMIN_PASSWORD", password);
+    }
+
+    /// <summary>Mail goes to a real SMTP server on a loopback socket.</summary>
+    protected static void WithSmtp(IWebHostBuilder builder, int port)
+    {
+        builder.UseSetting("Email:Mode", "Smtp");
+        builder.UseSetting("Email:Smtp:Host", "127.0.0.1");
+        builder.UseSetting("Email:Smtp:Port", port.ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Email:Smtp:Security", "None");
+        builder.UseSetting("Email:Smtp:TimeoutSeconds", "5");
+        builder.UseSetting("Email:FromAddress", "hello@practice.test");
+    }
+
+    async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
+}
