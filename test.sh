@@ -23,6 +23,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Pages are tested in a real browser: Debian's Chromium (installed here when root, else we say how).
+bash "$LOCAL_PG" ensure-chromium
+
 if [[ -z ${PRACTICE_TEST_DATABASE:-} ]]; then
     pg_info=$(bash "$LOCAL_PG" throwaway)
     pg_dir=$(sed -n 's/^DATADIR=//p' <<<"$pg_info")

@@ -7,6 +7,7 @@
 #   local-postgres.sh ensure-db DATADIR PORT DBNAME
 #   local-postgres.sh throwaway                        prints DATADIR=... and CONNECTION=... on stdout
 #   local-postgres.sh destroy DATADIR                  only for directories made by throwaway
+#   local-postgres.sh ensure-chromium                  Debian's Chromium for the browser tests (apt-get when root)
 #
 # It can also be sourced (by .ci/run) to reuse the lpg_* functions; the sourcing
 # script is expected to run under `set -euo pipefail` itself.
@@ -323,6 +324,15 @@ lpg_destroy() {
     rm -rf "$dir"
 }
 
+# The browser tests drive Debian's Chromium (no browser downloads here).
+lpg_ensure_chromium() {
+    [[ -x /usr/bin/chromium ]] && return 0
+    if [[ $EUID -ne 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
+        lpg_die "Chromium is needed for the browser tests. Install it with: sudo apt-get install chromium"
+    fi
+    lpg_apt_install chromium || lpg_die "could not install chromium with apt-get"
+}
+
 lpg_main() {
     local cmd=${1:-}
     shift || true
@@ -333,8 +343,9 @@ lpg_main() {
         ensure-db) lpg_ensure_db "$@" ;;
         throwaway) lpg_throwaway ;;
         destroy)   lpg_destroy "$@" ;;
+        ensure-chromium) lpg_ensure_chromium ;;
         *)
-            echo "usage: $0 {find-bin | start DATADIR PORT [PASSWORD_FILE] | stop DATADIR | ensure-db DATADIR PORT DBNAME | throwaway | destroy DATADIR}" >&2
+            echo "usage: $0 {find-bin | start DATADIR PORT [PASSWORD_FILE] | stop DATADIR | ensure-db DATADIR PORT DBNAME | throwaway | destroy DATADIR | ensure-chromium}" >&2
             exit 2
             ;;
     esac

@@ -36,6 +36,7 @@ public sealed class PrivacyTests(ApiFixture app)
         Assert.Equal(intakeId, request.GetProperty("intakeId").GetGuid());
         Assert.Equal($"Words {marker}", request.GetProperty("message").GetString());
         Assert.Equal("2026-11", export.GetProperty("consents")[0].GetProperty("textVersion").GetString());
+        Assert.Equal("acknowledgement", export.GetProperty("messages")[0].GetProperty("kind").GetString());
         Assert.True(await AuditedAsync(clientId, "client.export"));
     }
 

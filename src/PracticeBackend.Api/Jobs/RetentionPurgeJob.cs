@@ -38,6 +38,13 @@ public sealed partial class RetentionPurgeJob(
                 .ToListAsync(cancellationToken);
         }
 
+        // Expired staff sessions: the cookie is worthless already; the row need not outlive it.
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            await db.StaffSessions.Where(s => s.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
+        }
+
         var actor = StaffActor.System(RecurringJobId);
         foreach (var clientId in due)
         {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using PracticeBackend.Api.Security;
 using PracticeBackend.Domain.Intake;
+using PracticeBackend.Domain.Pacing;
 using PracticeBackend.Grains.Clients;
 using PracticeBackend.Grains.Data;
 using PracticeBackend.Grains.Security;
@@ -26,9 +27,13 @@ public static class ClientData
         DateTimeOffset CreatedAt,
         DateTimeOffset? ErasedAt,
         ExportedRequest[] Requests,
-        ExportedConsent[] Consents);
+        ExportedConsent[] Consents,
+        ExportedMessage[] Messages);
 
     public sealed record ExportedRequest(Guid IntakeId, DateTimeOffset SubmittedAt, string Status, string Pace, string PreferredFormat, string? Message, string? ClosedReason);
+
+    /// <summary>Every email we planned or sent them, with the words of personal ones.</summary>
+    public sealed record ExportedMessage(Guid Id, Guid? IntakeId, string Kind, string Status, DateTimeOffset DueAt, DateTimeOffset? SentAt, string? PersonalBody);
 
     public sealed record ExportedConsent(string Purpose, bool Granted, string TextVersion, string Source, DateTimeOffset RecordedAt);
 
@@ -49,6 +54,10 @@ public static class ClientData
                 return null;
             }
 
+            var messages = await db.OutboxMessages.AsNoTracking()
+                .Where(m => m.ClientId == client.Id)
+                .OrderBy(m => m.CreatedAt)
+                .ToListAsync(cancellationToken);
             return new ExportView(
                 client.Id,
                 phi.Unseal(client.NameSealed),
@@ -62,7 +71,10 @@ public static class ClientData
                 [.. client.IntakeRequests.OrderBy(r => r.SubmittedAt).Select(r => new ExportedRequest(
                     r.Id, Utc(r.SubmittedAt), r.Status.ToWire(), r.Pace.ToWire(), r.PreferredFormat.ToWire(), phi.Unseal(r.MessageSealed), r.ClosedReason?.ToWire()))],
                 [.. client.ConsentRecords.OrderBy(c => c.RecordedAt).Select(c => new ExportedConsent(
-                    c.Purpose, c.Granted, c.TextVersion, c.Source, Utc(c.RecordedAt)))]);
+                    c.Purpose, c.Granted, c.TextVersion, c.Source, Utc(c.RecordedAt)))],
+                [.. messages.Select(m => new ExportedMessage(
+                    m.Id, m.IntakeRequestId, m.Kind.ToWire(), m.Status.ToString().ToLowerInvariant(), Utc(m.DueAt),
+                    m.SentAt is { } sent ? Utc(sent) : null, phi.Unseal(m.BodySealed)))]);
         }
 
         private static DateTimeOffset Utc(DateTime value) => new(value, TimeSpan.Zero);
