@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using netDumbster.smtp;
@@ -27,12 +28,15 @@ public sealed partial class FollowUpApp : PracticeAppFactory
 
     public SimpleSmtpServer Smtp { get; } = SimpleSmtpServer.Start(FreePorts.Next());
 
+    public CapturedLogs Logs { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
         WithoutRateLimits(builder);
         WithFirstAdmin(builder, AdminEmail, AdminPassword);
         WithSmtp(builder, Smtp.Configuration.Port);
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
         builder.ConfigureTestServices(services => services.AddSingleton(new PracticeClock(Clock)));
     }
 

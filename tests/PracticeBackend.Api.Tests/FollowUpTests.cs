@@ -160,6 +160,129 @@ public sealed class FollowUpTests(FollowUpApp app) : IClassFixture<FollowUpApp>
     }
 
     [Fact]
+    public async Task AStopThatLandsAfterPlanning_IsSeenUnderTheClaim_AndNothingIsSent()
+    {
+        app.MoveToNextMondayAfternoonUtc();
+        var email = await SubmitAsync("gentle");
+        await app.DeliverDueAsync();
+        app.Clock.Advance(7 * Day);
+        var queued = Assert.Single(await DueIdsAsync(email));
+
+        // The stop commits without re-planning (as a stop racing the planner would): only the claim's re-check stands between it and a send.
+        await ScalarAsync("UPDATE clients SET contact_status = 'Stopped' WHERE id = (SELECT client_id FROM intake_requests WHERE id = ANY(@intakes)) RETURNING 1",
+            ("intakes", await IntakesAsync([email])));
+        using var scope = app.Services.CreateScope();
+        var result = await scope.ServiceProvider.GetRequiredService<OutboxSender>().SendAsync(queued, CancellationToken.None);
+
+        Assert.Null(result);
+        Assert.Single(app.MailTo(email));
+        Assert.Equal("Cancelled", await StatusAsync(queued));
+    }
+
+    [Fact]
+    public async Task APauseLinkAfterStop_DoesNotReopenContact()
+    {
+        app.MoveToNextMondayAfternoonUtc();
+        var email = await SubmitAsync("gentle");
+        await app.DeliverDueAsync();
+        var ack = app.MailTo(email)[0];
+        using var person = new HttpClient();
+
+        await person.PostAsync(app.Link(ack, "Stop these emails"), new FormUrlEncodedContent([]));
+        await person.PostAsync(app.Link(ack, "Pause these emails"), new FormUrlEncodedContent([new("days", "30")]));
+        await app.AdvanceAsync(60 * Day, TimeSpan.FromHours(6));
+
+        Assert.Single(app.MailTo(email));
+    }
+
+    [Fact]
+    public async Task ACheckInDuringAnOutage_IsRetriedWithBackoff_AndDeliveredOnceAfter()
+    {
+        app.MoveToNextMondayAfternoonUtc();
+        var email = await SubmitAsync("gentle");
+        await app.DeliverDueAsync();
+        app.SmtpPort(FreePorts.Next());
+        try
+        {
+            await app.AdvanceAsync(7 * Day, TimeSpan.FromHours(6));
+            await app.AdvanceAsync(TimeSpan.FromHours(1), TimeSpan.FromMinutes(1));
+            var attempts = await ScalarAsync(
+                "SELECT max(attempts) FROM outbox_messages WHERE kind = 'GentleCheckIn' AND status = 'Planned' AND intake_request_id = ANY(@intakes)",
+                ("intakes", await IntakesAsync([email])));
+            Assert.InRange(attempts, 3, 6);
+        }
+        finally
+        {
+            app.SmtpBack();
+        }
+
+        await app.AdvanceAsync(TimeSpan.FromHours(4), TimeSpan.FromMinutes(10));
+        Assert.Equal(2, app.MailTo(email).Count);
+        Assert.Equal(["Acknowledgement", "GentleCheckIn"], await KindsSentAsync(email));
+    }
+
+    [Fact]
+    public async Task ACheckInRefusedForGood_IsMarkedFailed_AndTheClosingNoteStillFollows()
+    {
+        app.MoveToNextMondayAfternoonUtc();
+        var start = app.Clock.GetUtcNow();
+        var email = await SubmitAsync("gentle");
+        await app.DeliverDueAsync();
+        await using var refuses = ScriptedSmtpServer.Answering("554 5.6.0 message refused");
+        app.SmtpPort(refuses.Port);
+        try
+        {
+            app.Clock.Set(start + 7 * Day);
+            await app.DeliverDueAsync();
+        }
+        finally
+        {
+            app.SmtpBack();
+        }
+
+        Assert.Equal(["Acknowledgement"], await KindsSentAsync(email));
+        Assert.Equal(1L, await ScalarAsync(
+            "SELECT count(*) FROM outbox_messages WHERE kind = 'GentleCheckIn' AND status = 'Failed' AND intake_request_id = ANY(@intakes)",
+            ("intakes", await IntakesAsync([email]))));
+        app.Clock.Set(start + 21 * Day);
+        await app.DeliverDueAsync();
+        Assert.Equal(["Acknowledgement", "ClosingNote"], await KindsSentAsync(email));
+    }
+
+    [Fact]
+    public async Task Markers_ReachThePersonsInbox_ButNeverTheLogs_WhenMessagesAreRenderedAndLinksUsed()
+    {
+        app.MoveToNextMondayAfternoonUtc();
+        var marker = Guid.NewGuid().ToString("N")[..12];
+        var email = $"canary.{marker}@example.org";
+        var form = IntakeForms.Valid(email);
+        form["name"] = $"Canary{marker}";
+        form["message"] = $"Canary words {marker}.";
+        using (var client = app.CreateClient())
+        {
+            Assert.Equal(HttpStatusCode.Created, (await client.SendAsync(IntakeForms.Post(form))).StatusCode);
+        }
+
+        await app.DeliverDueAsync();
+        var intakeId = (await IntakesAsync([email]))[0];
+        using var admin = await SignInAsAdminAsync();
+        await admin.PostAsJsonAsync($"/api/staff/intake/{intakeId}/messages", new { body = $"A personal note for Canary{marker}." });
+        await app.DeliverDueAsync();
+        using var person = new HttpClient();
+        var pause = app.Link(app.MailTo(email)[0], "Pause these emails");
+        await person.GetAsync(pause);
+        await person.PostAsync(pause, new FormUrlEncodedContent([new("days", "30")]));
+
+        var mail = app.MailTo(email);
+        Assert.Equal(2, mail.Count);
+        Assert.Contains($"Canary{marker}", mail[1].TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain($"Canary words {marker}", string.Concat(mail.Select(m => m.TextBody)), StringComparison.Ordinal);
+        var logs = app.Logs.All;
+        Assert.Contains(intakeId.ToString(), logs, StringComparison.Ordinal);
+        Assert.DoesNotContain(marker, logs, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task TheSendJobRunTwiceForOneRow_SendsOneEmail()
     {
         app.MoveToNextMondayAfternoonUtc();
@@ -182,7 +305,7 @@ public sealed class FollowUpTests(FollowUpApp app) : IClassFixture<FollowUpApp>
         app.MoveToNextMondayAfternoonUtc();
         var email = await SubmitAsync("when-ready");
         var ack = Assert.Single(await DueIdsAsync(email));
-        await using var dropsAfterData = DroppingSmtpServer.Start();
+        await using var dropsAfterData = ScriptedSmtpServer.DroppingAfterData();
         app.SmtpPort(dropsAfterData.Port);
         try
         {

@@ -28,6 +28,8 @@ public sealed class NeedToKnowTests(ApiFixture app)
             ("take B's request", () => a.Client.AssignAsync(bsIntake, a.Id)),
             ("hand B's request on", () => a.Client.AssignAsync(bsIntake, b.Id)),
             ("close B's request", () => a.Client.PostAsJsonAsync($"/api/staff/intake/{bsIntake}/close", new { reason = "not-a-fit" })),
+            ("write to B's client", () => a.Client.PostAsJsonAsync($"/api/staff/intake/{bsIntake}/messages", new { body = "Hello from A" })),
+            ("mark B's request replied", () => a.Client.PostAsync(new Uri($"/api/staff/intake/{bsIntake}/replied", UriKind.Relative), null)),
             ("export B's client", () => a.Client.GetAsync(new Uri($"/api/staff/clients/{bsClient}/export", UriKind.Relative))),
             ("erase B's client", () => a.Client.DeleteAsync(new Uri($"/api/staff/clients/{bsClient}", UriKind.Relative))),
             ("edit B's profile", () => a.Client.PutAsJsonAsync($"/api/staff/therapists/{b.Id}", new

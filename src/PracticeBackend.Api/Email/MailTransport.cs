@@ -80,10 +80,10 @@ internal sealed class SmtpTransport(IOptions<EmailOptions> options) : IMailTrans
                 ? new TransportResult.Permanent(category, refused.ErrorCode == SmtpErrorCode.RecipientNotAccepted)
                 : new TransportResult.Transient(category);
         }
-        catch (Exception failure) when (failure is SmtpProtocolException or IOException or SocketException or TimeoutException
-                                        or OperationCanceledException or ServiceNotConnectedException or MailKit.Security.AuthenticationException
-                                        or System.Security.Authentication.AuthenticationException)
+        catch (Exception failure)
         {
+            // Anything else (I/O, protocol, TLS handshake, authentication, a server without AUTH, a timeout):
+            // what matters is only whether the content had begun to flow.
             var category = failure.GetType().Name;
             return progress.ContentStarted ? new TransportResult.Uncertain(category) : new TransportResult.Transient(category);
         }

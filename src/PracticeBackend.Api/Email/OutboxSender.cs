@@ -42,8 +42,11 @@ public sealed partial class OutboxSender(
             return null;
         }
 
+        // From here the send has happened (or may have): record it whatever the job's own token says.
         var result = await transport.SendAsync(mime, CancellationToken.None);
-        return await FinishAsync(messageId, result, cancellationToken);
+        var status = await FinishAsync(messageId, result);
+        await PlanNextAsync(messageId);
+        return status;
     }
 
     private async Task<MimeMessage?> ClaimAsync(Guid messageId, CancellationToken cancellationToken)
@@ -101,8 +104,9 @@ public sealed partial class OutboxSender(
         return mime;
     }
 
-    private async Task<OutboxStatus> FinishAsync(Guid messageId, TransportResult result, CancellationToken cancellationToken)
+    private async Task<OutboxStatus> FinishAsync(Guid messageId, TransportResult result)
     {
+        var cancellationToken = CancellationToken.None;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var clientId = await db.OutboxMessages.Where(m => m.Id == messageId).Select(m => m.ClientId).SingleAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -143,11 +147,32 @@ public sealed partial class OutboxSender(
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        await OutboxPlanner.ReplanAsync(db, client, pacing, now, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         LogFinished(logger, message.Id, message.Kind, message.Status, message.LastError);
         return message.Status;
+    }
+
+    /// <summary>
+    /// Plans what follows (or cancels what may no longer go, after a bounce) in its own transaction, so
+    /// that a planning failure can never undo the record of what the server said.
+    /// </summary>
+    private async Task PlanNextAsync(Guid messageId)
+    {
+        try
+        {
+            await using var db = await contexts.CreateDbContextAsync();
+            var clientId = await db.OutboxMessages.Where(m => m.Id == messageId).Select(m => m.ClientId).SingleAsync();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            var client = await OutboxPlanner.LockClientAsync(db, clientId, CancellationToken.None);
+            await OutboxPlanner.ReplanAsync(db, client, pacing, clock.GetUtcNow().UtcDateTime, CancellationToken.None);
+            await db.SaveChangesAsync();
+            await transaction.CommitAsync();
+        }
+        catch (Exception failure) when (failure is DbUpdateException or InvalidOperationException or Npgsql.NpgsqlException)
+        {
+            // The person's next event (or staff) re-plans; nothing sent is at risk.
+            LogPlanningFailed(logger, messageId, failure);
+        }
     }
 
     private async Task<MimeMessage> ComposeAsync(PracticeDbContext db, OutboxMessage message, Client client, IntakeRequest? request, DateTime now, CancellationToken cancellationToken)
@@ -189,6 +214,9 @@ public sealed partial class OutboxSender(
         mime.Body = new BodyBuilder { TextBody = rendered.Text, HtmlBody = rendered.Html }.ToMessageBody();
         return mime;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Planning after outbox message {MessageId} failed")]
+    private static partial void LogPlanningFailed(ILogger logger, Guid messageId, Exception failure);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Outbox message {MessageId} not sent: {Reason}")]
     private static partial void LogNotSent(ILogger logger, Guid messageId, string reason);

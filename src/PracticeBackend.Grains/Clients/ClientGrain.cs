@@ -132,6 +132,9 @@ public sealed partial class ClientGrain(
                 client.PausedUntil = null;
                 db.ConsentRecords.Add(Consent(clientId, null, granted: false, "stop", ConsentSources.EmailLink, now));
                 break;
+            case PreferenceKind.Pause when client.ContactStatus is ContactStatus.Stopped or ContactStatus.Bounced:
+                // A pause link from an older email must never undo a stop: a pause ends, a stop does not.
+                break;
             case PreferenceKind.Pause:
                 var days = command.PauseDays ?? 30;
                 client.ContactStatus = ContactStatus.Paused;

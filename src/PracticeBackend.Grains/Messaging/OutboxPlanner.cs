@@ -15,7 +15,8 @@ namespace PracticeBackend.Grains.Messaging;
 /// </summary>
 public static class OutboxPlanner
 {
-    private static readonly OutboxStatus[] MayHaveGoneOut = [OutboxStatus.Sent, OutboxStatus.Sending, OutboxStatus.Uncertain];
+    /// <summary>Rows that count as used: they went out, may have, or failed for good — the policy moves on from them.</summary>
+    private static readonly OutboxStatus[] UsedUp = [OutboxStatus.Sent, OutboxStatus.Sending, OutboxStatus.Uncertain, OutboxStatus.Failed];
 
     /// <summary>Locks the client row until the transaction ends (every writer of a person's outbox takes it first).</summary>
     public static async Task<Client> LockClientAsync(PracticeDbContext db, Guid clientId, CancellationToken cancellationToken)
@@ -52,7 +53,7 @@ public static class OutboxPlanner
         }
 
         var history = messages
-            .Where(m => MayHaveGoneOut.Contains(m.Status))
+            .Where(m => UsedUp.Contains(m.Status))
             .Select(m => new PastMessage(m.IntakeRequestId ?? Guid.Empty, m.Kind, Utc(m.SentAt ?? m.ClaimedAt ?? m.DueAt)))
             .ToList();
 
@@ -88,10 +89,15 @@ public static class OutboxPlanner
             {
                 db.OutboxMessages.Add(NewMessage(client.Id, request.Id, next.Kind, dueAt, now));
             }
-            else if (keep.DueAt != dueAt)
+            else
             {
-                keep.DueAt = dueAt;
-                keep.JobEnqueuedAt = null;
+                // A row waiting out a retry backoff keeps its later time.
+                var kept = keep.Attempts > 0 && keep.DueAt > dueAt ? keep.DueAt : dueAt;
+                if (keep.DueAt != kept)
+                {
+                    keep.DueAt = kept;
+                    keep.JobEnqueuedAt = null;
+                }
             }
         }
     }

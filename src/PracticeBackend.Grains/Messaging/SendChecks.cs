@@ -36,9 +36,17 @@ public static class SendChecks
 
         var zone = TimeZoneInfo.FindSystemTimeZoneById(client.TimeZone);
         var gentle = settings.Gentler();
-        if (client.ContactStatus == ContactStatus.Paused && client.PausedUntil is { } until && until > now)
+        if (client.ContactStatus == ContactStatus.Paused)
         {
-            return new SendVerdict.Defer(Window(until, zone, gentle), "paused");
+            if (client.PausedUntil is not { } until)
+            {
+                return new SendVerdict.Cancel("paused-indefinitely");
+            }
+
+            if (until > now)
+            {
+                return new SendVerdict.Defer(Window(until, zone, gentle), "paused");
+            }
         }
 
         if (message.Kind.IsAutomatedFollowUp())

@@ -56,7 +56,7 @@ public static class ClientData
 
             var messages = await db.OutboxMessages.AsNoTracking()
                 .Where(m => m.ClientId == client.Id)
-                .OrderBy(m => m.CreatedAt)
+                .OrderBy(m => m.DueAt).ThenBy(m => m.CreatedAt)
                 .ToListAsync(cancellationToken);
             return new ExportView(
                 client.Id,

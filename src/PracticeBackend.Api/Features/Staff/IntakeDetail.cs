@@ -62,7 +62,7 @@ public static class IntakeDetail
             var client = request.Client!;
             var messages = await db.OutboxMessages.AsNoTracking()
                 .Where(m => m.IntakeRequestId == request.Id)
-                .OrderBy(m => m.CreatedAt)
+                .OrderBy(m => m.DueAt).ThenBy(m => m.CreatedAt)
                 .ToListAsync(cancellationToken);
             return new View(
                 request.Id,

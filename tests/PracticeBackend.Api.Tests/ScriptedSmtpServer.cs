@@ -5,19 +5,22 @@ using System.Text;
 namespace PracticeBackend.Api.Tests;
 
 /// <summary>
-/// An SMTP server that accepts everything up to the message content, reads it, and then hangs up
-/// without the final reply — RFC 1047's "synchronization gap": the message may or may not have been
-/// delivered, and the client cannot know.
+/// An SMTP server that accepts everything up to the message content, reads it, and then either hangs
+/// up without the final reply — RFC 1047's "synchronization gap": the message may or may not have been
+/// delivered, and the client cannot know — or gives the final reply it was told to (e.g. a 554).
 /// </summary>
-public sealed class DroppingSmtpServer : IAsyncDisposable
+public sealed class ScriptedSmtpServer : IAsyncDisposable
 {
     private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private int _contentReceived;
 
-    private DroppingSmtpServer()
+    private readonly string? _finalReply;
+
+    private ScriptedSmtpServer(string? finalReply)
     {
+        _finalReply = finalReply;
         _listener = new TcpListener(IPAddress.Loopback, 0);
         _listener.Start();
         _loop = Task.Run(AcceptAsync);
@@ -27,7 +30,11 @@ public sealed class DroppingSmtpServer : IAsyncDisposable
 
     public bool ReceivedContent => Volatile.Read(ref _contentReceived) > 0;
 
-    public static DroppingSmtpServer Start() => new();
+    /// <summary>Hangs up after the content, before answering it.</summary>
+    public static ScriptedSmtpServer DroppingAfterData() => new(null);
+
+    /// <summary>Reads the content, then answers it with <paramref name="reply"/>.</summary>
+    public static ScriptedSmtpServer Answering(string reply) => new(reply);
 
     private async Task AcceptAsync()
     {
@@ -70,7 +77,12 @@ public sealed class DroppingSmtpServer : IAsyncDisposable
                     Interlocked.Exchange(ref _contentReceived, 1);
                 }
 
-                return; // hang up instead of answering "250 queued"
+                if (_finalReply is null)
+                {
+                    return; // hang up instead of answering "250 queued"
+                }
+
+                await writer.WriteLineAsync(_finalReply);
             }
             else if (verb == "QUIT")
             {
