@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using MediatR;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PracticeBackend.Api.Email;
@@ -19,58 +20,79 @@ namespace PracticeBackend.Api.Features.Preferences;
 /// </summary>
 public static class EmailLinks
 {
-    public static void Map(IEndpointRouteBuilder endpoints)
+    /// <summary>Opening a link: which control it is, or null when the link is not active (nothing changes).</summary>
+    public sealed record Look(string Token) : IRequest<string?>;
+
+    /// <summary>Pressing the button (or a mail provider's RFC 8058 one-click POST).</summary>
+    public sealed record Act(string Token, string? Days, string? Pace) : IRequest<Answer>;
+
+    /// <summary>What the page says afterwards; <see cref="AskAgainFor"/> when the choice was missing or not one offered.</summary>
+    public sealed record Answer(string Title, string Text, string? AskAgainFor = null, bool Gone = false);
+
+    internal sealed class LookHandler(IDbContextFactory<PracticeDbContext> contexts) : IRequestHandler<Look, string?>
     {
-        var links = endpoints.MapGroup(ContactLinks.RoutePrefix).ExcludeFromDescription();
-        links.MapGet("/{token}", async (string token, IDbContextFactory<PracticeDbContext> contexts, IOptions<PracticeOptions> practice) =>
+        public async Task<string?> Handle(Look request, CancellationToken cancellationToken) =>
+            (await FindAsync(contexts, request.Token))?.Purpose;
+    }
+
+    internal sealed class ActHandler(IDbContextFactory<PracticeDbContext> contexts, IGrainFactory grains, OutboxSignal outbox)
+        : IRequestHandler<Act, Answer>
+    {
+        public async Task<Answer> Handle(Act request, CancellationToken cancellationToken)
         {
-            var found = await FindAsync(contexts, token);
-            return found is null ? Page(practice.Value, GoneTitle, GoneText, null, HttpStatusCode.NotFound) : Ask(practice.Value, found.Purpose);
-        });
-        links.MapPost("/{token}", async (string token, HttpRequest request, IDbContextFactory<PracticeDbContext> contexts,
-            IGrainFactory grains, OutboxSignal outbox, IOptions<PracticeOptions> practice) =>
-        {
-            var options = practice.Value;
-            var found = await FindAsync(contexts, token);
+            var found = await FindAsync(contexts, request.Token);
             if (found is null)
             {
-                return Page(options, GoneTitle, GoneText, null, HttpStatusCode.NotFound);
+                return new Answer(GoneTitle, GoneText, Gone: true);
             }
 
-            var form = request.HasFormContentType ? await request.ReadFormAsync() : null;
             var client = grains.GetGrain<IClientGrain>(found.ClientId);
             switch (found.Purpose)
             {
                 case TokenPurposes.Stop:
                     await client.ApplyPreference(new ApplyPreference(PreferenceKind.StopEmails, null, null));
-                    return Page(options, "You won't get more emails from us", "That's done, and it took effect straight away. If you ever want to talk, you're welcome to write to us again.", null);
-                case TokenPurposes.Pause:
-                    if (!int.TryParse(form?["days"], out var days) || days is not (30 or 90))
-                    {
-                        return Ask(options, found.Purpose, HttpStatusCode.BadRequest);
-                    }
-
+                    return new Answer("You won't get more emails from us", "That's done, and it took effect straight away. If you ever want to talk, you're welcome to write to us again.");
+                case TokenPurposes.Pause when int.TryParse(request.Days, out var days) && days is 30 or 90:
                     var paused = await client.ApplyPreference(new ApplyPreference(PreferenceKind.Pause, days, null));
-                    return Page(options, "Paused", $"We won't write before {paused.PausedUntil:d MMMM yyyy}. Nothing else changes, and there's nothing you need to do.", null);
-                case TokenPurposes.ChangePace:
-                    if (!WireNames.TryParsePace(form?["pace"], out var pace))
-                    {
-                        return Ask(options, found.Purpose, HttpStatusCode.BadRequest);
-                    }
-
+                    return paused.PausedUntil is { } until
+                        ? new Answer("Paused", $"We won't write before {until:d MMMM yyyy}. Nothing else changes, and there's nothing you need to do.")
+                        : new Answer("Nothing more will be sent", "You asked us to stop emails earlier, and that still stands.");
+                case TokenPurposes.ChangePace when WireNames.TryParsePace(request.Pace, out var pace):
                     await client.ApplyPreference(new ApplyPreference(PreferenceKind.ChangePace, null, pace));
                     outbox.Nudge();
-                    return Page(options, "Thanks — we've noted that", "We'll keep to the pace you chose.", null);
+                    return new Answer("Thanks — we've noted that", "We'll keep to the pace you chose.");
+                case TokenPurposes.Pause or TokenPurposes.ChangePace:
+                    return new Answer("", "", AskAgainFor: found.Purpose);
                 case TokenPurposes.NotNow:
                     await client.ApplyPreference(new ApplyPreference(PreferenceKind.NotNow, null, null));
                     outbox.Nudge();
-                    return Page(options, "Thank you for letting us know", "We've closed your request. You'll get one short note confirming it, and then nothing more. The door stays open if you ever want to write again.", null);
+                    return new Answer("Thank you for letting us know", "We've closed your request. You'll get one short note confirming it, and then nothing more. The door stays open if you ever want to write again.");
                 case TokenPurposes.Erase:
                     await client.EraseDetails(new EraseClient(StaffActor.System("self-service"), AuditActions.ClientErase));
-                    return Page(options, "Your details have been erased", "We've removed your name, contact details and what you wrote to us. We won't contact you again.", null);
+                    return new Answer("Your details have been erased", "We've removed your name, contact details and what you wrote to us. We won't contact you again.");
                 default:
-                    return Page(options, GoneTitle, GoneText, null, HttpStatusCode.NotFound);
+                    return new Answer(GoneTitle, GoneText, Gone: true);
             }
+        }
+    }
+
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        var links = endpoints.MapGroup(ContactLinks.RoutePrefix).ExcludeFromDescription();
+        links.MapGet("/{token}", async (string token, IMediator mediator, IOptions<PracticeOptions> practice, CancellationToken cancellationToken) =>
+            await mediator.Send(new Look(token), cancellationToken) is { } purpose
+                ? Ask(practice.Value, purpose)
+                : Page(practice.Value, GoneTitle, GoneText, null, HttpStatusCode.NotFound));
+        links.MapPost("/{token}", async (string token, HttpRequest request, IMediator mediator, IOptions<PracticeOptions> practice, CancellationToken cancellationToken) =>
+        {
+            var form = request.HasFormContentType ? await request.ReadFormAsync(cancellationToken) : null;
+            var answer = await mediator.Send(new Act(token, form?["days"], form?["pace"]), cancellationToken);
+            return answer switch
+            {
+                { Gone: true } => Page(practice.Value, answer.Title, answer.Text, null, HttpStatusCode.NotFound),
+                { AskAgainFor: { } purpose } => Ask(practice.Value, purpose, HttpStatusCode.BadRequest),
+                _ => Page(practice.Value, answer.Title, answer.Text, null),
+            };
         }).DisableAntiforgery();
     }
 
