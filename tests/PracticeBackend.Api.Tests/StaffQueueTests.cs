@@ -96,6 +96,24 @@ public sealed class StaffQueueTests(ApiFixture app)
         Assert.Equal("referred-elsewhere", view.GetProperty("closedReason").GetString());
     }
 
+    [Theory]
+    [InlineData("?page=2147483647", HttpStatusCode.OK)]
+    [InlineData("?page=-5", HttpStatusCode.OK)]
+    [InlineData("?page=abc", HttpStatusCode.BadRequest)]
+    [InlineData("?status=lost", HttpStatusCode.BadRequest)]
+    public async Task Queue_AnswersOddPagingWithoutA500(string query, HttpStatusCode expected)
+    {
+        using var admin = await app.SignInAsAdminAsync();
+
+        var response = await admin.GetAsync(new Uri("/api/staff/intake" + query, UriKind.Relative));
+
+        Assert.Equal(expected, response.StatusCode);
+        if (expected == HttpStatusCode.BadRequest)
+        {
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+    }
+
     [Fact]
     public async Task Audit_IsAppendOnly_InTheDatabaseItself()
     {
