@@ -56,7 +56,6 @@ public sealed record StaffCommandResult([property: Id(0)] StaffCommandOutcome Ou
 public static class AuditActions
 {
     public const string IntakeRead = "intake.read";
-    public const string IntakeList = "intake.list";
     public const string IntakeAssign = "intake.assign";
     public const string IntakeClose = "intake.close";
     public const string PersonalMessage = "intake.personal-message";

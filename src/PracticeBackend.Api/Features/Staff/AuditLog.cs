@@ -9,9 +9,6 @@ namespace PracticeBackend.Api.Features.Staff;
 /// <summary>Admins read the audit trail, by subject; reading it is itself recorded.</summary>
 public static class AuditLog
 {
-    /// <summary>Far beyond any real queue; keeps the offset arithmetic from overflowing on silly page numbers.</summary>
-    public const int MaxPage = 100_000;
-
     public const int PageSize = 100;
 
     public sealed record Query(Guid? Subject, int Page) : IRequest<Entry[]>;
@@ -31,7 +28,7 @@ public static class AuditLog
             }
 
             return await events.OrderByDescending(e => e.Id)
-                .Skip((Math.Clamp(query.Page, 1, MaxPage) - 1) * PageSize).Take(PageSize)
+                .Skip((Paging.Clamp(query.Page) - 1) * PageSize).Take(PageSize)
                 .Select(e => new Entry(e.Id, new DateTimeOffset(e.At, TimeSpan.Zero), e.ActorUserId, e.ActorRole, e.Action, e.SubjectType, e.SubjectId, e.RequestId, e.Outcome))
                 .ToArrayAsync(cancellationToken);
         }

@@ -14,9 +14,6 @@ namespace PracticeBackend.Api.Features.Staff;
 /// </summary>
 public static class IntakeWorklist
 {
-    /// <summary>Far beyond any real queue; keeps the offset arithmetic from overflowing on silly page numbers.</summary>
-    public const int MaxPage = 100_000;
-
     public const int PageSize = 50;
 
     private static readonly IntakeStatus[] Open = [IntakeStatus.Submitted, IntakeStatus.InConversation, IntakeStatus.TimesOffered];
@@ -41,7 +38,7 @@ public static class IntakeWorklist
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             var statuses = query.Status is null ? Open : [ParseStatus(query.Status)];
             var visible = db.IntakeRequests.AsNoTracking().VisibleTo(staff.Actor).Where(r => statuses.Contains(r.Status));
-            var page = Math.Clamp(query.Page, 1, MaxPage);
+            var page = Paging.Clamp(query.Page);
             var rows = await visible
                 .OrderByDescending(r => r.NeedsPromptAttention)
                 .ThenBy(r => r.SubmittedAt)

@@ -24,3 +24,11 @@ internal static class StaffResults
     public static ProblemHttpResult NotFound() =>
         TypedResults.Problem(title: "Not found", statusCode: StatusCodes.Status404NotFound);
 }
+
+/// <summary>Page numbers for staff lists: at least 1, and far below where the offset arithmetic could overflow.</summary>
+internal static class Paging
+{
+    public const int MaxPage = 100_000;
+
+    public static int Clamp(int page) => Math.Clamp(page, 1, MaxPage);
+}
