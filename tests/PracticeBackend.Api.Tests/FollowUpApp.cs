@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using MimeKit;
 using netDumbster.smtp;
 using PracticeBackend.Api.Email;
+using PracticeBackend.Api.Jobs;
 using PracticeBackend.Grains;
 using PracticeBackend.Grains.Data;
 using PracticeBackend.Testing;
@@ -15,9 +16,10 @@ using PracticeBackend.Testing;
 namespace PracticeBackend.Api.Tests;
 
 /// <summary>
-/// The app with a clock the tests turn (Hangfire has no TimeProvider, so these tests do what the
-/// sweep and the send job do — call <see cref="OutboxSender"/> for every due row — at chosen
-/// instants), a real SMTP server on a socket, and the SMTP port switchable to simulate outages.
+/// The app with a clock the tests turn, a real SMTP server on a socket (its port switchable to simulate
+/// outages) and its own Hangfire server. Hangfire has no clock of its own to turn, so delivering "now"
+/// means what production does each minute: run the real <see cref="OutboxSweep"/> at the turned clock,
+/// and let Hangfire run the real send jobs it enqueued.
 /// </summary>
 public sealed partial class FollowUpApp : PracticeAppFactory
 {
@@ -37,7 +39,17 @@ public sealed partial class FollowUpApp : PracticeAppFactory
         WithFirstAdmin(builder, AdminEmail, AdminPassword);
         WithSmtp(builder, Smtp.Configuration.Port);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
-        builder.ConfigureTestServices(services => services.AddSingleton(new PracticeClock(Clock)));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton(new PracticeClock(Clock));
+
+            // Time moves only when a test moves it, so sweeps run only when a test asks (DeliverDueAsync):
+            // the nudged and the every-minute sweeps would otherwise race the test's own steps.
+            foreach (var automatic in services.Where(d => d.ImplementationType == typeof(OutboxDispatcher) || d.ImplementationType == typeof(Hosting.RecurringJobs)).ToList())
+            {
+                services.Remove(automatic);
+            }
+        });
     }
 
     /// <summary>Points the app's SMTP client elsewhere (a closed port = the server is down).</summary>
@@ -54,35 +66,47 @@ public sealed partial class FollowUpApp : PracticeAppFactory
         Clock.Set(target);
     }
 
-    /// <summary>What the sweep and the send jobs would do now: send every due planned row, once.</summary>
-    public async Task<int> DeliverDueAsync()
+    protected override bool RunsJobServer => true;
+
+    /// <summary>
+    /// Runs the outbox sweep as the recurring job would at the clock's time, then waits until Hangfire has run
+    /// every send job it enqueued; repeats while sends planned more messages that are due at once.
+    /// </summary>
+    public async Task DeliverDueAsync()
     {
-        var sent = 0;
-        for (var round = 0; round < 5; round++)
+        for (var round = 0; round < 10; round++)
         {
-            var now = Clock.GetUtcNow().UtcDateTime;
-            List<Guid> due;
-            await using (var db = await Services.GetRequiredService<IDbContextFactory<PracticeDbContext>>().CreateDbContextAsync())
+            await using (var scope = Services.CreateAsyncScope())
             {
-                due = await db.OutboxMessages.Where(m => m.Status == OutboxStatus.Planned && m.DueAt <= now).Select(m => m.Id).ToListAsync();
+                await scope.ServiceProvider.GetRequiredService<OutboxSweep>().RunAsync(CancellationToken.None);
             }
 
-            if (due.Count == 0)
+            await WaitUntilSendJobsAreDoneAsync();
+            if (!await AnyAsync("status = 'Planned' AND due_at <= @now"))
             {
-                break;
-            }
-
-            foreach (var id in due)
-            {
-                using var scope = Services.CreateScope();
-                if (await scope.ServiceProvider.GetRequiredService<OutboxSender>().SendAsync(id, CancellationToken.None) == OutboxStatus.Sent)
-                {
-                    sent++;
-                }
+                return;
             }
         }
+    }
 
-        return sent;
+    /// <summary>Until no row is being sent and none that was handed to Hangfire is still waiting for its job.</summary>
+    public async Task WaitUntilSendJobsAreDoneAsync()
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (await AnyAsync("status = 'Sending' OR (status = 'Planned' AND due_at <= @now AND job_enqueued_at IS NOT NULL)"))
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60), "Hangfire did not run the enqueued send jobs within a minute");
+            await Task.Delay(25);
+        }
+    }
+
+    private async Task<bool> AnyAsync(string condition)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM outbox_messages WHERE {condition})", connection);
+        command.Parameters.AddWithValue("now", Clock.GetUtcNow().UtcDateTime);
+        return (bool)(await command.ExecuteScalarAsync())!;
     }
 
     /// <summary>Turns the clock forward in steps, delivering whatever falls due at each.</summary>

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using PracticeBackend.Api.Email;
+using PracticeBackend.Domain.Messages;
 using PracticeBackend.Grains.Data;
 using PracticeBackend.Testing;
 
@@ -296,7 +297,7 @@ public sealed class FollowUpTests(FollowUpApp app) : IClassFixture<FollowUpApp>
         }));
 
         Assert.Single(app.MailTo(email));
-        Assert.Single(results, r => r == OutboxStatus.Sent);
+        Assert.Single(results, r => r == MessageStatus.Sent);
     }
 
     [Fact]
@@ -328,7 +329,7 @@ public sealed class FollowUpTests(FollowUpApp app) : IClassFixture<FollowUpApp>
     }
 
     [Fact]
-    public async Task NotNow_ClosesTheRequestGently_WithOneOutcomeMessage_ThenNothing()
+    public async Task NotNow_ClosesTheRequestGently_WithOneConfirmation_ThenNothing()
     {
         app.MoveToNextMondayAfternoonUtc();
         var email = await SubmitAsync("gentle");
@@ -344,7 +345,7 @@ public sealed class FollowUpTests(FollowUpApp app) : IClassFixture<FollowUpApp>
         Assert.Equal(1L, await ScalarAsync(
             "SELECT count(*) FROM intake_requests WHERE id = ANY(@intakes) AND status = 'Closed' AND closed_reason = 'PersonDeclined'",
             ("intakes", await IntakesAsync([email]))));
-        Assert.Equal(["Acknowledgement", "Outcome"], await KindsSentAsync(email));
+        Assert.Equal(["Acknowledgement", "ClosedAtTheirRequest"], await KindsSentAsync(email));
     }
 
     [Fact]
@@ -453,7 +454,7 @@ public sealed class FollowUpTests(FollowUpApp app) : IClassFixture<FollowUpApp>
         var intake = (await IntakesAsync([email]))[0];
         var now = app.Clock.GetUtcNow().UtcDateTime;
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<PracticeDbContext>>().CreateDbContextAsync();
-        return await db.OutboxMessages.Where(m => m.IntakeRequestId == intake && m.Status == OutboxStatus.Planned && m.DueAt <= now).Select(m => m.Id).ToListAsync();
+        return await db.OutboxMessages.Where(m => m.IntakeRequestId == intake && m.Status == MessageStatus.Planned && m.DueAt <= now).Select(m => m.Id).ToListAsync();
     }
 
     private async Task<string> StatusAsync(Guid messageId)
@@ -479,7 +480,7 @@ public sealed class FollowUpTests(FollowUpApp app) : IClassFixture<FollowUpApp>
     {
         var intakes = await IntakesAsync([email]);
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<PracticeDbContext>>().CreateDbContextAsync();
-        var kinds = await db.OutboxMessages.Where(m => intakes.Contains(m.IntakeRequestId!.Value) && m.Status == OutboxStatus.Sent)
+        var kinds = await db.OutboxMessages.Where(m => intakes.Contains(m.IntakeRequestId!.Value) && m.Status == MessageStatus.Sent)
             .OrderBy(m => m.SentAt).Select(m => m.Kind).ToListAsync();
         return [.. kinds.Select(k => k.ToString())];
     }

@@ -3,11 +3,16 @@ using System.Text.RegularExpressions;
 using PracticeBackend.Api.Email;
 using PracticeBackend.Domain.Intake;
 using PracticeBackend.Domain.Messages;
-using PracticeBackend.Domain.Pacing;
+using PracticeBackend.Testing;
 
 namespace PracticeBackend.Api.Tests;
 
-/// <summary>Pure rendering: no host, no database. Every kind, pace, close reason, name and wording combination.</summary>
+/// <summary>
+/// The words that reach people, reviewed as words: each distinct message (every kind, and every pace or
+/// close reason that changes its text) is rendered once and compared whole with its approved file in
+/// <c>Approved/</c>, so a change of wording shows in the diff. Then the promises every message keeps:
+/// no pressure, the ways out, "no need to reply", a plain subject, a named sender.
+/// </summary>
 public sealed partial class MessageTemplateTests
 {
     private const string RecipientName = "Marisol";
@@ -19,11 +24,12 @@ public sealed partial class MessageTemplateTests
         + "or call 911 or go to your nearest emergency room.";
 
     private static readonly MessageLinks Links = new(
-        Stop: new Uri("https://care.example/l/stop/Zq8-Kf2_Lm?via=email&n=1"),
-        Pause: new Uri("https://care.example/l/pause/Pa7wQ"),
-        ChangePace: new Uri("https://care.example/l/pace/Cp3xR"),
-        NotNow: new Uri("https://care.example/l/not-now/Nn4yS"),
-        EraseMyData: new Uri("https://care.example/l/erase/Er5zT"));
+        Stop: new Uri("https://care.example/email/stop-Zq8Kf2Lm"),
+        Pause: new Uri("https://care.example/email/pause-Pa7wQ"),
+        ChangePace: new Uri("https://care.example/email/pace-Cp3xR"),
+        NotNow: new Uri("https://care.example/email/not-now-Nn4yS"),
+        EraseMyData: new Uri("https://care.example/email/erase-Er5zT"),
+        ConfirmAddress: new Uri("https://care.example/email/confirm-Cf6aU"));
 
     private static readonly PracticeWording CalmWording = new(
         AcknowledgementIntro: "Thanks for reaching out; every message here is read by a person.",
@@ -31,219 +37,170 @@ public sealed partial class MessageTemplateTests
         ClosingNoteIntro: "One more short note, and then we'll leave it with you.",
         Signature: "With care,");
 
-    public static TheoryData<MessageKind, Pace, CloseReason?, bool, bool> EveryCombination()
+    /// <summary>Every distinct message to a person: the kind, and the pace or close reason where it changes the words.</summary>
+    private static readonly Dictionary<string, (MessageKind Kind, Pace Pace, CloseReason? Reason)> PersonMessages = new()
     {
-        var data = new TheoryData<MessageKind, Pace, CloseReason?, bool, bool>();
-        foreach (var kind in Enum.GetValues<MessageKind>())
+        ["acknowledgement.when-ready"] = (MessageKind.Acknowledgement, Pace.WhenReady, null),
+        ["acknowledgement.gentle"] = (MessageKind.Acknowledgement, Pace.Gentle, null),
+        ["acknowledgement.check-in-2-weeks"] = (MessageKind.Acknowledgement, Pace.CheckIn2Weeks, null),
+        ["acknowledgement.check-in-1-month"] = (MessageKind.Acknowledgement, Pace.CheckIn1Month, null),
+        ["acknowledgement.check-in-3-months"] = (MessageKind.Acknowledgement, Pace.CheckIn3Months, null),
+        ["gentle-check-in"] = (MessageKind.GentleCheckIn, Pace.Gentle, null),
+        ["scheduled-check-in"] = (MessageKind.ScheduledCheckIn, Pace.CheckIn1Month, null),
+        ["closing-note"] = (MessageKind.ClosingNote, Pace.Gentle, null),
+        ["outcome.no-response"] = (MessageKind.Outcome, Pace.Gentle, CloseReason.NoResponse),
+        ["outcome.referred-elsewhere"] = (MessageKind.Outcome, Pace.Gentle, CloseReason.ReferredElsewhere),
+        ["outcome.not-a-fit"] = (MessageKind.Outcome, Pace.Gentle, CloseReason.NotAFit),
+        ["outcome.person-declined"] = (MessageKind.Outcome, Pace.Gentle, CloseReason.PersonDeclined),
+        ["outcome.withdrew"] = (MessageKind.Outcome, Pace.Gentle, CloseReason.Withdrew),
+        ["personal"] = (MessageKind.Personal, Pace.Gentle, null),
+        ["closed-at-their-request"] = (MessageKind.ClosedAtTheirRequest, Pace.Gentle, CloseReason.PersonDeclined),
+        ["address-confirmation"] = (MessageKind.AddressConfirmation, Pace.Gentle, null),
+    };
+
+    private static readonly Dictionary<string, (MessageKind Kind, StaffNoticeModel Model)> StaffNotices = new()
+    {
+        ["staff-crisis-alert"] = (MessageKind.StaffCrisisAlert, new StaffNoticeModel(
+            PracticeName, new Uri("https://care.example/dashboard/requests/0197a000-0000-7000-8000-00000000000a"), ReceivedAt: "at 14:05 on Tuesday 1 December (America/Chicago time)")),
+        ["staff-waiting-note"] = (MessageKind.StaffWaitingNote, new StaffNoticeModel(
+            PracticeName, new Uri("https://care.example/dashboard"), Waiting: new WaitingCounts(UnderADay: 2, OneToThreeDays: 1, OverThreeDays: 1))),
+    };
+
+    public static TheoryData<string> PersonMessageNames() => [.. PersonMessages.Keys];
+
+    public static TheoryData<string> EveryMessageName() => [.. PersonMessages.Keys, .. StaffNotices.Keys];
+
+    [Theory]
+    [MemberData(nameof(EveryMessageName))]
+    public void Message_ReadsExactlyAsApproved(string name)
+    {
+        var message = StaffNotices.TryGetValue(name, out var notice)
+            ? MessageTemplates.RenderStaffNotice(notice.Kind, notice.Model)
+            : Render(name);
+        var rendered = $"Subject: {message.Subject}\n\n----- text -----\n{message.Text}\n----- html -----\n{message.Html}";
+
+        var approvedFile = Path.Combine(ApprovedDirectory, name + ".approved.txt");
+        var receivedFile = Path.Combine(ApprovedDirectory, name + ".received.txt");
+        var approved = File.Exists(approvedFile) ? File.ReadAllText(approvedFile) : null;
+        if (approved != rendered)
         {
-            CloseReason?[] reasons = kind == MessageKind.Outcome ? [.. Enum.GetValues<CloseReason>().Cast<CloseReason?>()] : [null];
-            foreach (var pace in Enum.GetValues<Pace>())
-            {
-                foreach (var reason in reasons)
-                {
-                    foreach (var named in new[] { true, false })
-                    {
-                        foreach (var withWording in new[] { true, false })
-                        {
-                            data.Add(kind, pace, reason, named, withWording);
-                        }
-                    }
-                }
-            }
+            File.WriteAllText(receivedFile, rendered);
+            Assert.Fail(approved is null
+                ? $"No approved wording for '{name}'. Read {receivedFile}; if every word is right, rename it to {name}.approved.txt and commit it."
+                : $"'{name}' no longer reads as approved. Compare {receivedFile} with {approvedFile}; if the new wording is right, replace the approved file with it.");
         }
 
-        return data;
+        File.Delete(receivedFile);
+    }
+
+    [Fact]
+    public void EveryApprovedFile_BelongsToAMessage()
+    {
+        var names = Directory.GetFiles(ApprovedDirectory, "*.approved.txt").Select(f => Path.GetFileName(f)[..^".approved.txt".Length]);
+
+        Assert.Empty(names.Except(PersonMessages.Keys).Except(StaffNotices.Keys));
     }
 
     [Theory]
-    [MemberData(nameof(EveryCombination))]
-    public void Render_PassesTheToneGuard_InSubjectTextAndHtml(MessageKind kind, Pace pace, CloseReason? reason, bool named, bool withWording)
+    [MemberData(nameof(EveryMessageName))]
+    public void Message_PassesTheToneGuard_InSubjectTextAndHtml(string name)
     {
-        var message = MessageTemplates.Render(kind, Model(pace, reason, named, withWording));
+        var message = StaffNotices.TryGetValue(name, out var notice) ? MessageTemplates.RenderStaffNotice(notice.Kind, notice.Model) : Render(name);
 
-        Assert.Empty(ToneGuard.Violations(message.Subject));
-        Assert.Empty(ToneGuard.Violations(message.Text));
-        Assert.Empty(ToneGuard.Violations(VisibleText(message.Html)));
+        Assert.Empty(Domain.Messages.ToneGuard.Violations(message.Subject));
+        Assert.Empty(Domain.Messages.ToneGuard.Violations(message.Text));
+        Assert.Empty(Domain.Messages.ToneGuard.Violations(VisibleText(message.Html)));
     }
 
     [Theory]
-    [MemberData(nameof(EveryCombination))]
-    public void Render_KeepsTheSubjectPlainAndPrivate(MessageKind kind, Pace pace, CloseReason? reason, bool named, bool withWording)
+    [MemberData(nameof(PersonMessageNames))]
+    public void Message_SaysNoNeedToReply(string name)
     {
-        var message = MessageTemplates.Render(kind, Model(pace, reason, named, withWording));
+        var message = Render(name);
 
-        Assert.DoesNotContain("!", message.Subject, StringComparison.Ordinal);
-        Assert.DoesNotContain(RecipientName, message.Subject, StringComparison.Ordinal);
-        Assert.DoesNotContain(PracticeName, message.Subject, StringComparison.Ordinal);
-        Assert.DoesNotContain('\n', message.Subject);
-        Assert.InRange(message.Subject.Length, 1, 60);
+        Assert.Contains("No need to reply", message.Text, StringComparison.Ordinal);
+        Assert.Contains("No need to reply", VisibleText(message.Html), StringComparison.Ordinal);
     }
 
     [Theory]
-    [MemberData(nameof(EveryCombination))]
-    public void Render_CarriesEveryLink_InTextAndHtml(MessageKind kind, Pace pace, CloseReason? reason, bool named, bool withWording)
+    [MemberData(nameof(PersonMessageNames))]
+    public void Message_CarriesItsWaysOut_InTextAndHtml(string name)
     {
-        var message = MessageTemplates.Render(kind, Model(pace, reason, named, withWording));
+        var message = Render(name);
+        var expected = PersonMessages[name].Kind == MessageKind.AddressConfirmation
+            ? new[] { Links.Stop, Links.EraseMyData, Links.ConfirmAddress! }
+            : [Links.Stop, Links.Pause, Links.ChangePace, Links.NotNow, Links.EraseMyData];
 
-        foreach (var link in new[] { Links.Stop, Links.Pause, Links.ChangePace, Links.NotNow, Links.EraseMyData })
+        foreach (var link in expected)
         {
             Assert.Contains(link.AbsoluteUri, message.Text, StringComparison.Ordinal);
             Assert.Contains($"<a href=\"{WebUtility.HtmlEncode(link.AbsoluteUri)}\">", message.Html, StringComparison.Ordinal);
         }
 
-        Assert.Contains("Stop these emails", message.Text, StringComparison.Ordinal);
-        Assert.Contains("Pause these emails", message.Text, StringComparison.Ordinal);
-        Assert.Contains("Erase my data", message.Text, StringComparison.Ordinal);
+        var allowed = expected.Select(l => WebUtility.HtmlEncode(l.AbsoluteUri)).ToHashSet(StringComparer.Ordinal);
+        Assert.All(Href().Matches(message.Html), m => Assert.Contains(m.Groups[1].Value, allowed));
     }
 
     [Theory]
-    [MemberData(nameof(EveryCombination))]
-    public void Render_SaysNoNeedToReply_WhenTheMessageIsNotTransactional(MessageKind kind, Pace pace, CloseReason? reason, bool named, bool withWording)
+    [MemberData(nameof(PersonMessageNames))]
+    public void Message_HasAPlainPrivateSubject_AndComesFromANamedPerson(string name)
     {
-        var message = MessageTemplates.Render(kind, Model(pace, reason, named, withWording));
+        var message = Render(name);
 
-        if (kind.IsNonTransactional() || kind == MessageKind.Acknowledgement)
-        {
-            Assert.Contains("No need to reply", message.Text, StringComparison.Ordinal);
-            Assert.Contains("No need to reply", VisibleText(message.Html), StringComparison.Ordinal);
-        }
+        Assert.DoesNotContain("!", message.Subject, StringComparison.Ordinal);
+        Assert.DoesNotContain(RecipientName, message.Subject, StringComparison.Ordinal);
+        Assert.DoesNotContain(PracticeName, message.Subject, StringComparison.Ordinal);
+        Assert.InRange(message.Subject.Length, 1, 60);
+        Assert.StartsWith($"Hello {RecipientName},", message.Text, StringComparison.Ordinal);
+        Assert.Equal(1, Occurrences(message.Text, RecipientName));
+        Assert.Contains($"{SignerName}\n{PracticeName}", message.Text, StringComparison.Ordinal);
+        Assert.Equal(PersonMessages[name].Kind == MessageKind.Personal ? 1 : 0, Occurrences(message.Text, PersonalMarker));
     }
 
     [Theory]
-    [MemberData(nameof(EveryCombination))]
-    public void Render_ComesFromANamedPerson_AndUsesTheNameOnlyInTheGreeting(MessageKind kind, Pace pace, CloseReason? reason, bool named, bool withWording)
+    [MemberData(nameof(EveryMessageName))]
+    public void Message_IsSimpleSelfContainedHtml(string name)
     {
-        var message = MessageTemplates.Render(kind, Model(pace, reason, named, withWording));
+        var html = (StaffNotices.TryGetValue(name, out var notice) ? MessageTemplates.RenderStaffNotice(notice.Kind, notice.Model) : Render(name)).Html;
 
-        Assert.Contains(SignerName, message.Text, StringComparison.Ordinal);
-        Assert.Contains(PracticeName, message.Text, StringComparison.Ordinal);
-        Assert.Contains(SignerName, VisibleText(message.Html), StringComparison.Ordinal);
-        Assert.Contains(PracticeName, VisibleText(message.Html), StringComparison.Ordinal);
-        if (named)
-        {
-            Assert.StartsWith($"Hello {RecipientName},", message.Text, StringComparison.Ordinal);
-            Assert.Equal(1, Occurrences(message.Text, RecipientName));
-            Assert.Equal(1, Occurrences(message.Html, RecipientName));
-        }
-        else
-        {
-            Assert.StartsWith("Hello,", message.Text, StringComparison.Ordinal);
-        }
-    }
-
-    [Theory]
-    [MemberData(nameof(EveryCombination))]
-    public void Render_ShowsPersonalBody_OnlyInAPersonalMessage(MessageKind kind, Pace pace, CloseReason? reason, bool named, bool withWording)
-    {
-        var message = MessageTemplates.Render(kind, Model(pace, reason, named, withWording));
-
-        var expected = kind == MessageKind.Personal ? 1 : 0;
-        Assert.Equal(expected, Occurrences(message.Text, PersonalMarker));
-        Assert.Equal(expected, Occurrences(message.Html, PersonalMarker));
-    }
-
-    [Theory]
-    [MemberData(nameof(EveryCombination))]
-    public void Render_WritesSimpleSelfContainedHtml(MessageKind kind, Pace pace, CloseReason? reason, bool named, bool withWording)
-    {
-        var html = MessageTemplates.Render(kind, Model(pace, reason, named, withWording)).Html;
-
-        foreach (var banned in new[] { "<script", "<img", "<link", "<style", "<iframe", "<form", "src=", "url(", "@import", "@font-face", "javascript:" })
+        foreach (var banned in new[] { "<script", "<img", "<link", "<style", "<iframe", "<form", "src=", "url(", "@import", "javascript:" })
         {
             Assert.DoesNotContain(banned, html, StringComparison.OrdinalIgnoreCase);
         }
-
-        var allowed = new[] { Links.Stop, Links.Pause, Links.ChangePace, Links.NotNow, Links.EraseMyData }
-            .Select(l => WebUtility.HtmlEncode(l.AbsoluteUri))
-            .ToHashSet(StringComparer.Ordinal);
-        Assert.All(Href().Matches(html), m => Assert.Contains(m.Groups[1].Value, allowed));
-    }
-
-    [Theory]
-    [MemberData(nameof(EveryCombination))]
-    public void Render_UsesThePracticeWording_WhenGiven(MessageKind kind, Pace pace, CloseReason? reason, bool named, bool withWording)
-    {
-        var text = MessageTemplates.Render(kind, Model(pace, reason, named, withWording)).Text;
-
-        var intro = kind switch
-        {
-            MessageKind.Acknowledgement => CalmWording.AcknowledgementIntro,
-            MessageKind.GentleCheckIn or MessageKind.ScheduledCheckIn => CalmWording.CheckInIntro,
-            MessageKind.ClosingNote => CalmWording.ClosingNoteIntro,
-            _ => null,
-        };
-        if (intro is not null)
-        {
-            Assert.Equal(withWording, text.Contains(intro, StringComparison.Ordinal));
-        }
-
-        Assert.Equal(withWording, text.Contains($"{CalmWording.Signature}\n{SignerName}", StringComparison.Ordinal));
-        Assert.Equal(!withWording, text.Contains($"Warmly,\n{SignerName}", StringComparison.Ordinal));
-    }
-
-    [Theory]
-    [InlineData(Pace.WhenReady, "when you're ready")]
-    [InlineData(Pace.Gentle, "gentle check-in")]
-    [InlineData(Pace.CheckIn2Weeks, "two weeks")]
-    [InlineData(Pace.CheckIn1Month, "a month")]
-    [InlineData(Pace.CheckIn3Months, "three months")]
-    public void Acknowledgement_SaysWhatHappensNext_AtTheChosenPace_AndWhereToTurnInAnEmergency(Pace pace, string paceWords)
-    {
-        var message = MessageTemplates.Render(MessageKind.Acknowledgement, Model(pace, null, named: true, withWording: false));
-
-        Assert.Contains("a person from our practice", message.Text, StringComparison.Ordinal);
-        Assert.Contains(paceWords, message.Text, StringComparison.Ordinal);
-        Assert.Contains("not watched for emergencies", message.Text, StringComparison.Ordinal);
-        Assert.Contains(CrisisResources, message.Text, StringComparison.Ordinal);
-        Assert.Contains("not watched for emergencies", VisibleText(message.Html), StringComparison.Ordinal);
-        Assert.Contains(WebUtility.HtmlEncode(CrisisResources), message.Html, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData(CloseReason.NoResponse, "closing your request for now")]
-    [InlineData(CloseReason.ReferredElsewhere, "another practitioner")]
-    [InlineData(CloseReason.NotAFit, "right fit")]
-    [InlineData(CloseReason.PersonDeclined, "Thank you for letting us know")]
-    [InlineData(CloseReason.Withdrew, "as you asked")]
-    public void Outcome_SaysWhatHappened_ForEachCloseReason(CloseReason reason, string words)
-    {
-        var message = MessageTemplates.Render(MessageKind.Outcome, Model(Pace.Gentle, reason, named: true, withWording: false));
-
-        Assert.Contains(words, message.Text, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData(MessageKind.GentleCheckIn)]
-    [InlineData(MessageKind.ScheduledCheckIn)]
-    public void CheckIns_PutPauseAndNotNowBesideTheOneOptionalAction(MessageKind kind)
-    {
-        var html = MessageTemplates.Render(kind, Model(Pace.Gentle, null, named: true, withWording: false)).Html;
-
-        var choices = html.Split("<p>").Single(p => p.Contains("reply to this email", StringComparison.Ordinal));
-        Assert.Contains(WebUtility.HtmlEncode(Links.NotNow.AbsoluteUri), choices, StringComparison.Ordinal);
-        Assert.Contains(WebUtility.HtmlEncode(Links.Pause.AbsoluteUri), choices, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Render_EncodesTheRecipientName_InHtml()
+    public void StaffNotices_HoldNoPersonalDetails()
     {
-        const string name = "<script>alert('x')</script>";
-        var model = Model(Pace.Gentle, null, named: true, withWording: false) with { RecipientName = name };
-
-        foreach (var kind in Enum.GetValues<MessageKind>())
+        foreach (var (kind, model) in StaffNotices.Values)
         {
-            var html = MessageTemplates.Render(kind, kind == MessageKind.Outcome ? model with { OutcomeReason = CloseReason.NoResponse } : model).Html;
+            var message = MessageTemplates.RenderStaffNotice(kind, model);
 
-            Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
-            Assert.Contains(WebUtility.HtmlEncode(name), html, StringComparison.Ordinal);
+            Assert.DoesNotContain(RecipientName, message.Text, StringComparison.Ordinal);
+            Assert.DoesNotContain("@", message.Text, StringComparison.Ordinal);
+            Assert.Contains("sign-in needed", message.Text, StringComparison.Ordinal);
         }
     }
 
     [Fact]
-    public void Render_EncodesEveryConfiguredValue_InHtml()
+    public void ThePracticesOwnWording_ReplacesOurs_WhereItIsGiven()
     {
-        var model = Model(Pace.Gentle, null, named: true, withWording: true) with
+        string Text(MessageKind kind) => MessageTemplates.Render(kind, Model(Pace.Gentle, null) with { Wording = CalmWording }).Text;
+
+        Assert.Contains(CalmWording.AcknowledgementIntro!, Text(MessageKind.Acknowledgement), StringComparison.Ordinal);
+        Assert.Contains(CalmWording.CheckInIntro!, Text(MessageKind.GentleCheckIn), StringComparison.Ordinal);
+        Assert.Contains(CalmWording.CheckInIntro!, Text(MessageKind.ScheduledCheckIn), StringComparison.Ordinal);
+        Assert.Contains(CalmWording.ClosingNoteIntro!, Text(MessageKind.ClosingNote), StringComparison.Ordinal);
+        Assert.Contains($"With care,\n{SignerName}", Text(MessageKind.Personal), StringComparison.Ordinal);
+        Assert.DoesNotContain("Warmly,", Text(MessageKind.Acknowledgement), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_EncodesEveryValueFromOutside_InHtml()
+    {
+        var model = Model(Pace.Gentle, null) with
         {
+            RecipientName = "<script>alert('x')</script>",
             SignerName = "Ana <b>Lee</b>",
             PracticeName = "Oak & Elm",
             PersonalBody = "Line <i>one</i>\nline two\n\nSecond paragraph",
@@ -251,57 +208,49 @@ public sealed partial class MessageTemplateTests
 
         var html = MessageTemplates.Render(MessageKind.Personal, model).Html;
 
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("Ana &lt;b&gt;Lee&lt;/b&gt;", html, StringComparison.Ordinal);
         Assert.Contains("Oak &amp; Elm", html, StringComparison.Ordinal);
         Assert.Contains("Line &lt;i&gt;one&lt;/i&gt;<br>", html, StringComparison.Ordinal);
-        Assert.DoesNotContain("<b>", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<i>", html, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Render_KeepsLineBreaksFromConfiguredNamesOutOfTheSubject()
     {
-        var model = Model(Pace.Gentle, null, named: true, withWording: false) with
-        {
-            SignerName = "Ana\r\nBcc: someone@example.com",
-        };
-
-        var subject = MessageTemplates.Render(MessageKind.Personal, model).Subject;
+        var subject = MessageTemplates.Render(MessageKind.Personal, Model(Pace.Gentle, null) with { SignerName = "Ana\r\nBcc: someone@example.com" }).Subject;
 
         Assert.DoesNotContain('\r', subject);
         Assert.DoesNotContain('\n', subject);
     }
 
     [Fact]
-    public void Render_Refuses_AnOutcomeWithoutAReason_OrAPersonalMessageWithoutABody()
+    public void Render_Refuses_AnOutcomeWithoutAReason_APersonalMessageWithoutABody_OrAConfirmationWithoutItsLink()
     {
-        Assert.Throws<ArgumentException>(() =>
-            MessageTemplates.Render(MessageKind.Outcome, Model(Pace.Gentle, null, named: true, withWording: false)));
-        Assert.Throws<ArgumentException>(() =>
-            MessageTemplates.Render(MessageKind.Personal, Model(Pace.Gentle, null, named: true, withWording: false) with { PersonalBody = " " }));
+        Assert.Throws<ArgumentException>(() => MessageTemplates.Render(MessageKind.Outcome, Model(Pace.Gentle, null)));
+        Assert.Throws<ArgumentException>(() => MessageTemplates.Render(MessageKind.Personal, Model(Pace.Gentle, null) with { PersonalBody = " " }));
+        Assert.Throws<ArgumentException>(() => MessageTemplates.Render(MessageKind.AddressConfirmation, Model(Pace.Gentle, null) with { Links = Links with { ConfirmAddress = null } }));
     }
 
     [Fact]
-    public void WordingViolations_FlagsPushyPracticeWording()
+    public void WordingViolations_FlagsPushyPracticeWording_AndPassesCalmWording()
     {
-        var pushy = CalmWording with { CheckInIntro = "Reply by Friday!!" };
-
-        var violations = MessageTemplates.WordingViolations(pushy).ToList();
+        var violations = MessageTemplates.WordingViolations(CalmWording with { CheckInIntro = "Reply by Friday!!" }).ToList();
 
         Assert.Contains("CheckInIntro: countdown or deadline: \"reply by\"", violations);
         Assert.Contains("CheckInIntro: repeated exclamation marks: \"!!\"", violations);
         Assert.All(violations, v => Assert.StartsWith("CheckInIntro: ", v, StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public void WordingViolations_PassesCalmPracticeWording()
-    {
         Assert.Empty(MessageTemplates.WordingViolations(CalmWording));
-        Assert.Empty(MessageTemplates.WordingViolations(new PracticeWording(null, null, null, null)));
     }
 
-    private static MessageModel Model(Pace pace, CloseReason? reason, bool named, bool withWording) => new(
-        RecipientName: named ? RecipientName : null,
+    private static RenderedMessage Render(string name)
+    {
+        var (kind, pace, reason) = PersonMessages[name];
+        return MessageTemplates.Render(kind, Model(pace, reason));
+    }
+
+    private static MessageModel Model(Pace pace, CloseReason? reason) => new(
+        RecipientName: RecipientName,
         SignerName: SignerName,
         PracticeName: PracticeName,
         CrisisResources: CrisisResources,
@@ -309,7 +258,9 @@ public sealed partial class MessageTemplateTests
         Pace: pace,
         OutcomeReason: reason,
         PersonalBody: $"I had a look at my week and wanted to say hello. {PersonalMarker}\n\nTake care of yourself.",
-        Wording: withWording ? CalmWording : null);
+        Wording: null);
+
+    private static string ApprovedDirectory { get; } = Path.Combine(TestPostgres.RepositoryRoot(), "tests", "PracticeBackend.Api.Tests", "Approved");
 
     private static string VisibleText(string html) => WebUtility.HtmlDecode(Tag().Replace(html, " "));
 

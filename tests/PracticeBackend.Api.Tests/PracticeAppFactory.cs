@@ -1,5 +1,4 @@
 using System.Globalization;
-using Hangfire;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -10,8 +9,8 @@ namespace PracticeBackend.Api.Tests;
 
 /// <summary>
 /// The whole app on a real socket (Kestrel), with its own fresh PostgreSQL database, its own silo
-/// ports and cluster id (STACK P6). Only one host per test process runs a Hangfire server
-/// (<see cref="RunsJobServer"/>); the others leave Hangfire's statics alone (STACK P4).
+/// ports and cluster id (STACK P6). Hosts that deliver mail run a Hangfire server of their own
+/// (<see cref="RunsJobServer"/>), on their own storage, with Hangfire's static log silenced (STACK P4).
 /// </summary>
 public abstract class PracticeAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
@@ -36,11 +35,11 @@ public abstract class PracticeAppFactory : WebApplicationFactory<Program>, IAsyn
         if (!RunsJobServer)
         {
             builder.UseSetting("Practice:Jobs:RunServer", "false");
-
-            // Hangfire keeps its log provider in a static: left to AddHangfire, this host would point it at
-            // its own logger factory, which the job-running host's jobs then find disposed (STACK P4).
-            builder.ConfigureTestServices(services => services.AddSingleton<IGlobalConfiguration>(_ => GlobalConfiguration.Configuration));
         }
+
+        // Hangfire keeps its log provider in a static: each host would point it at its own logger factory,
+        // which the other hosts' jobs then find disposed (STACK P4). Test hosts give it one that logs nothing.
+        builder.ConfigureTestServices(services => services.AddSingleton<Hangfire.Logging.ILogProvider>(QuietHangfireLog.Instance));
     }
 
     /// <summary>All requests in a test come from one address; per-IP limits are tested by a host of their own.</summary>
@@ -68,4 +67,14 @@ public abstract class PracticeAppFactory : WebApplicationFactory<Program>, IAsyn
     }
 
     async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
+}
+
+/// <summary>Hangfire's log for test hosts: nothing, so no host's disposed logger factory is ever reached from another.</summary>
+internal sealed class QuietHangfireLog : Hangfire.Logging.ILogProvider, Hangfire.Logging.ILog
+{
+    public static readonly QuietHangfireLog Instance = new();
+
+    public Hangfire.Logging.ILog GetLogger(string name) => this;
+
+    public bool Log(Hangfire.Logging.LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null) => false;
 }

@@ -1,35 +1,21 @@
 using System.Globalization;
+using NodaTime;
+using NodaTime.TimeZones;
 using PracticeBackend.Domain.Contacts;
-using PracticeBackend.Domain.Intake;
 using PracticeBackend.Domain.Pacing;
 
 namespace PracticeBackend.Domain.Tests;
 
 public sealed class SendWindowTests
 {
-    private static readonly TimeZoneInfo NewYork = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
-    private static readonly TimeZoneInfo London = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
-
-    // A zone whose clocks change inside the window: 2026-03-10 (Tuesday) 09:00 → 10:00, 2026-11-03 (Tuesday) 10:00 → 09:00.
-    private static readonly TimeZoneInfo MorningShift = TimeZoneInfo.CreateCustomTimeZone(
-        "Test/Morning-Shift",
-        TimeSpan.Zero,
-        "Morning shift",
-        "Morning standard",
-        "Morning daylight",
-        [
-            TimeZoneInfo.AdjustmentRule.CreateAdjustmentRule(
-                new DateTime(2026, 1, 1),
-                new DateTime(2026, 12, 31),
-                TimeSpan.FromHours(1),
-                TimeZoneInfo.TransitionTime.CreateFixedDateRule(new DateTime(1, 1, 1, 9, 0, 0), 3, 10),
-                TimeZoneInfo.TransitionTime.CreateFixedDateRule(new DateTime(1, 1, 1, 10, 0, 0), 11, 3)),
-        ]);
+    private static readonly DateTimeZone NewYork = IanaTimeZone.Find("America/New_York");
+    private static readonly DateTimeZone London = IanaTimeZone.Find("Europe/London");
+    private static readonly DateTimeZone MorningShift = new MorningShiftZone();
 
     private static DateTimeOffset At(string instant) => DateTimeOffset.Parse(instant, CultureInfo.InvariantCulture);
 
-    private static DateTimeOffset Next(string at, TimeZoneInfo zone, PacingSettings? settings = null) =>
-        PacingPolicy.NextSendWindow(At(at), zone, settings ?? PacingSettings.Default);
+    private static DateTimeOffset Next(string at, DateTimeZone zone, PacingSettings? settings = null) =>
+        SendWindow.Next(At(at), zone, settings ?? PacingSettings.Default);
 
     // ---- Quiet hours (New York, EDT = UTC-4 in June 2026) ----
 
@@ -116,26 +102,6 @@ public sealed class SendWindowTests
     public void NextSendWindow_FindsNineOClockExactly_AcrossLondonDstChanges(string at, string expected) =>
         Assert.Equal(At(expected), Next(at, London));
 
-    [Fact]
-    public void NextFollowUp_LandsOnMondayMorningAfterTheChange_WhenDueInsideTheSpringForwardGap()
-    {
-        // Seven days after Sunday 2026-03-01 02:30 EST is the instant of 03:30 EDT on 2026-03-08; 02:30 that day never happens.
-        var input = new PacingInput(
-            Pace.Gentle,
-            ContactStatus.Open,
-            PausedUntil: null,
-            IntakeStatus.Submitted,
-            AutomationStopped: false,
-            LastContactAt: At("2026-03-01T07:30:00Z"),
-            History: [],
-            Guid.NewGuid(),
-            "America/New_York",
-            PacingSettings.Default,
-            Now: At("2026-03-01T07:30:00Z"));
-
-        Assert.Equal(new PlanMessage(MessageKind.GentleCheckIn, At("2026-03-09T13:00:00Z")), PacingPolicy.NextFollowUp(input));
-    }
-
     // ---- Clock changes inside the window (custom zone) ----
 
     [Theory]
@@ -160,4 +126,16 @@ public sealed class SendWindowTests
     [Fact]
     public void NextSendWindow_StaysPut_WhenInsideTheWindowDuringARepeatedHour() =>
         Assert.Equal(At("2026-11-03T09:15:00Z"), Next("2026-11-03T09:15:00Z", MorningShift));
+
+    /// <summary>A zone whose clocks change inside the window: 2026-03-10 (Tuesday) 09:00 → 10:00, 2026-11-03 (Tuesday) 10:00 → 09:00.</summary>
+    private sealed class MorningShiftZone() : DateTimeZone("Test/Morning-Shift", false, Offset.Zero, Offset.FromHours(1))
+    {
+        private static readonly Instant SpringForward = Instant.FromUtc(2026, 3, 10, 9, 0);
+        private static readonly Instant FallBack = Instant.FromUtc(2026, 11, 3, 9, 0);
+
+        public override ZoneInterval GetZoneInterval(Instant instant) =>
+            instant < SpringForward ? new ZoneInterval("Morning standard", null, SpringForward, Offset.Zero, Offset.Zero)
+            : instant < FallBack ? new ZoneInterval("Morning daylight", SpringForward, FallBack, Offset.FromHours(1), Offset.FromHours(1))
+            : new ZoneInterval("Morning standard", FallBack, null, Offset.Zero, Offset.Zero);
+    }
 }

@@ -15,7 +15,7 @@ public sealed class ContactLinks(IOptions<PracticeOptions> practice)
 {
     public const string RoutePrefix = "/email";
 
-    public MessageLinks Issue(PracticeDbContext db, Guid clientId, Guid outboxMessageId, DateTime now)
+    public MessageLinks Issue(PracticeDbContext db, Guid clientId, Guid outboxMessageId, DateTime now, bool confirmAddress = false)
     {
         Uri Link(string purpose)
         {
@@ -37,7 +37,8 @@ public sealed class ContactLinks(IOptions<PracticeOptions> practice)
             Pause: Link(TokenPurposes.Pause),
             ChangePace: Link(TokenPurposes.ChangePace),
             NotNow: Link(TokenPurposes.NotNow),
-            EraseMyData: Link(TokenPurposes.Erase));
+            EraseMyData: Link(TokenPurposes.Erase),
+            ConfirmAddress: confirmAddress ? Link(TokenPurposes.ConfirmAddress) : null);
     }
 
     public static byte[] Hash(string token) => SHA256.HashData(Encoding.ASCII.GetBytes(token));

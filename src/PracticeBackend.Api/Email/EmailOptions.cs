@@ -39,7 +39,14 @@ public sealed class SmtpSettings
 
     public string? Password { get; set; }
 
+    /// <summary>The longest one SMTP command may take; also the deadline for a whole send (<see cref="SendDeadline"/>).</summary>
     public int TimeoutSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// A send (connect, authenticate, transfer) ends by then, one way or another: the job server and the host
+    /// wait at least this long at shutdown, so a send in flight records what the server said.
+    /// </summary>
+    public TimeSpan SendDeadline => TimeSpan.FromSeconds(Math.Max(1, TimeoutSeconds));
 
     public SecureSocketOptions SocketOptions => Security switch
     {

@@ -60,6 +60,12 @@ internal sealed class SmtpTransport(IOptions<EmailOptions> options) : IMailTrans
         var settings = options.Value.Smtp;
         var progress = new ContentProgress();
         using var smtp = new SmtpClient { Timeout = settings.TimeoutSeconds * 1000 };
+
+        // One deadline for the whole conversation, so that a graceful shutdown can wait for a send to finish
+        // and record its outcome (SmtpSettings.SendDeadline sizes the hosts' shutdown timeouts).
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(settings.SendDeadline);
+        cancellationToken = deadline.Token;
         try
         {
             await smtp.ConnectAsync(settings.Host, settings.Port, settings.SocketOptions, cancellationToken);

@@ -6,8 +6,12 @@ using PracticeBackend.Domain.Pacing;
 
 namespace PracticeBackend.Api.Email;
 
-/// <summary>The person's one-click links; every message carries all of them.</summary>
-public sealed record MessageLinks(Uri Stop, Uri Pause, Uri ChangePace, Uri NotNow, Uri EraseMyData);
+/// <summary>
+/// The person's one-click links. Every message to them carries stop and erase; all but the address
+/// confirmation also carry pause, change pace and not now; the address confirmation carries its own
+/// "yes, it was me" link.
+/// </summary>
+public sealed record MessageLinks(Uri Stop, Uri Pause, Uri ChangePace, Uri NotNow, Uri EraseMyData, Uri? ConfirmAddress = null);
 
 /// <summary>
 /// What a template may know about the person: only what it needs to greet them and to let them stop.
@@ -32,6 +36,17 @@ public sealed record MessageModel(
 public sealed record PracticeWording(string? AcknowledgementIntro, string? CheckInIntro, string? ClosingNoteIntro, string? Signature);
 
 public sealed record RenderedMessage(string Subject, string Text, string Html);
+
+/// <summary>What a staff notice may say: no PHI.</summary>
+/// <param name="ReceivedAt">When the request arrived, in words and in the practice's zone (crisis alerts).</param>
+/// <param name="Link">Where signed-in staff open it.</param>
+public sealed record StaffNoticeModel(string PracticeName, Uri Link, string? ReceivedAt = null, WaitingCounts? Waiting = null);
+
+/// <summary>Requests waiting for a first human reply, by how long they have waited.</summary>
+public sealed record WaitingCounts(int UnderADay, int OneToThreeDays, int OverThreeDays)
+{
+    public int Total => UnderADay + OneToThreeDays + OverThreeDays;
+}
 
 /// <summary>
 /// The words that reach people who wrote to the practice: short, from a named person, with no pressure,
@@ -58,7 +73,9 @@ public static class MessageTemplates
             MessageKind.Outcome => Outcome(model.OutcomeReason
                 ?? throw new ArgumentException("An outcome message needs a close reason.", nameof(model))),
             MessageKind.Personal => Personal(model),
-            _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+            MessageKind.ClosedAtTheirRequest => ClosedAtTheirRequest(),
+            MessageKind.AddressConfirmation => AddressConfirmation(model),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a message to the person; staff notices have their own renderer."),
         };
 
         var paragraphs = new List<Paragraph> { Greeting(model.RecipientName) };
@@ -68,10 +85,47 @@ public static class MessageTemplates
             Words(model.SignerName), Break,
             Words(model.PracticeName)));
 
-        var footer = Footer(model.Links);
+        var footer = kind == MessageKind.AddressConfirmation ? ShortFooter(model.Links) : Footer(model.Links);
         var plainSubject = OneLine(subject);
         return new RenderedMessage(plainSubject, RenderText(paragraphs, footer), RenderHtml(plainSubject, paragraphs, footer));
     }
+
+    /// <summary>
+    /// A note to the practice's on-duty address. It holds no PHI: no name, no address, nothing the person
+    /// wrote; only that something needs a look, when, and where to sign in.
+    /// </summary>
+    public static RenderedMessage RenderStaffNotice(MessageKind kind, StaffNoticeModel model)
+    {
+        var (subject, body) = kind switch
+        {
+            MessageKind.StaffCrisisAlert => ("A request needs a prompt look", new Paragraph[]
+            {
+                new(Words($"A request that arrived {model.ReceivedAt} contains words that may describe an emergency. "
+                    + "It is at the top of the queue; please look at it soon.")),
+                new(new Link("Open the request (sign-in needed)", model.Link)),
+                new(Words("This email holds no details of the person or of what they wrote.")),
+            }),
+            MessageKind.StaffWaitingNote => ("Requests waiting for a first reply", new Paragraph[]
+            {
+                new(Words(model.Waiting is { } waiting
+                    ? $"{Count(waiting.Total, "request is", "requests are")} waiting for a first reply from someone at the practice. "
+                        + $"Less than a day: {waiting.UnderADay}. One to three days: {waiting.OneToThreeDays}. More than three days: {waiting.OverThreeDays}."
+                    : throw new ArgumentException("A waiting note needs its counts.", nameof(model)))),
+                new(new Link("Open the queue (sign-in needed)", model.Link)),
+                new(Words("This daily note is sent only on days when someone is waiting; it can be turned off in the practice's settings.")),
+            }),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a staff notice."),
+        };
+
+        var paragraphs = new List<Paragraph> { new(Words("Hello,")) };
+        paragraphs.AddRange(body);
+        paragraphs.Add(new(Words(model.PracticeName)));
+        var footer = new Paragraph(Words("Sent by the practice's own system to its on-duty address."));
+        return new RenderedMessage(subject, RenderText(paragraphs, footer), RenderHtml(subject, paragraphs, footer));
+    }
+
+    private static string Count(int count, string one, string many) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{count} {(count == 1 ? one : many)}");
 
     /// <summary>The practice's own sentences through the same <see cref="ToneGuard"/> as ours, each reason prefixed with its field.</summary>
     public static IEnumerable<string> WordingViolations(PracticeWording wording)
@@ -157,6 +211,32 @@ public static class MessageTemplates
         return (subject, [new(Words(sentences)), new(Words("No need to reply."))]);
     }
 
+    private static (string, Paragraph[]) ClosedAtTheirRequest() =>
+        ("Thank you for letting us know",
+        [
+            new(Words("We've closed your request, as you asked. We won't write again unless you do, "
+                + "and if you ever want to get in touch, the door is open.")),
+            new(Words("No need to reply.")),
+        ]);
+
+    /// <summary>
+    /// "A stopped address writes again": the one message that may go to someone who said stop. It must not
+    /// tell a stranger who used the address anything, and it asks nothing of the owner but an optional yes.
+    /// </summary>
+    private static (string, Paragraph[]) AddressConfirmation(MessageModel model) =>
+        ("Did you write to us?",
+        [
+            new(Words("We received a message sent with this email address. You asked us earlier not to write for now, "
+                + "so we haven't replied, and we won't unless you tell us to.")),
+            new(
+                Words("If it was you and you'd like a reply, you can tell us here:"), Break,
+                new Link("Yes, it was me, please reply", model.Links.ConfirmAddress
+                    ?? throw new ArgumentException("An address confirmation needs its confirmation link.", nameof(model)))),
+            new(Words("If it wasn't you, or you'd rather not hear from us, please ignore this email. We won't write again about it.")),
+            new(Words("No need to reply.")),
+            new(Words("This inbox is not watched for emergencies. " + model.CrisisResources)),
+        ]);
+
     private static (string, Paragraph[]) Personal(MessageModel model)
     {
         if (string.IsNullOrWhiteSpace(model.PersonalBody))
@@ -196,6 +276,10 @@ public static class MessageTemplates
         Words("If you'd like to talk, reply to this email and we'll write back."), Break,
         new Link("Not now, thanks", links.NotNow), Break,
         new Link("Pause these emails", links.Pause));
+
+    private static Paragraph ShortFooter(MessageLinks links) => new(
+        new Link("Stop these emails", links.Stop), Break,
+        new Link("Erase my data", links.EraseMyData));
 
     private static Paragraph Footer(MessageLinks links) => new(
         new Link("Not now / no thanks", links.NotNow), Break,

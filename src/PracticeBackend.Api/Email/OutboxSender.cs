@@ -1,21 +1,25 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;
+using NodaTime;
 using PracticeBackend.Api.Hosting;
+using PracticeBackend.Api.Jobs;
+using PracticeBackend.Domain.Contacts;
+using PracticeBackend.Domain.Messages;
 using PracticeBackend.Domain.Pacing;
+using PracticeBackend.Grains;
 using PracticeBackend.Grains.Data;
 using PracticeBackend.Grains.Messaging;
 using PracticeBackend.Grains.Security;
 
-using PracticeBackend.Grains;
-
 namespace PracticeBackend.Api.Email;
 
 /// <summary>
-/// Sends one outbox row, at most once (DESIGN invariant 4): claim it (planned → sending) under the
-/// client row lock after a last look at the person's state; send; record what the server said and
-/// plan the next follow-up. Running it twice for one row sends one email: the second claim finds
-/// the row no longer planned.
+/// Sends one outbox row, at most once (DESIGN invariant 4): claim it (planned → sending) under the client
+/// row lock after <see cref="Correspondence.ClaimToSend"/> has looked again at the person's state; send;
+/// record what the server said; then plan what follows, in a transaction of its own. Running it twice for
+/// one row sends one email: the second claim finds the row no longer planned.
 /// </summary>
 public sealed partial class OutboxSender(
     IDbContextFactory<PracticeDbContext> contexts,
@@ -28,185 +32,191 @@ public sealed partial class OutboxSender(
     PracticeClock clock,
     ILogger<OutboxSender> logger)
 {
-    /// <summary>Transient failures are retried with growing pauses; after this long since the first try, we give up.</summary>
-    public static readonly TimeSpan RetryBudget = TimeSpan.FromHours(8);
+    public const string NoOnDutyAddress = "no-on-duty-address";
 
-    private static readonly TimeSpan[] Backoff =
-        [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(30), TimeSpan.FromHours(1), TimeSpan.FromHours(2)];
-
-    public async Task<OutboxStatus?> SendAsync(Guid messageId, CancellationToken cancellationToken)
+    public async Task<MessageStatus?> SendAsync(Guid messageId, CancellationToken cancellationToken)
     {
-        var mime = await ClaimAsync(messageId, cancellationToken);
-        if (mime is null)
+        var claimed = await ClaimAsync(messageId, cancellationToken);
+        if (claimed is null)
         {
             return null;
         }
 
         // From here the send has happened (or may have): record it whatever the job's own token says.
-        var result = await transport.SendAsync(mime, CancellationToken.None);
-        var status = await FinishAsync(messageId, result);
-        await PlanNextAsync(messageId);
+        var result = await transport.SendAsync(claimed.Mime, CancellationToken.None);
+        var status = await RecordAsync(claimed, result);
+        await ReplanAsync(claimed);
         return status;
     }
 
-    private async Task<MimeMessage?> ClaimAsync(Guid messageId, CancellationToken cancellationToken)
+    private sealed record Claimed(Guid MessageId, Guid? ClientId, MimeMessage Mime);
+
+    private async Task<Claimed?> ClaimAsync(Guid messageId, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var clientId = await db.OutboxMessages.Where(m => m.Id == messageId && m.Status == OutboxStatus.Planned)
-            .Select(m => (Guid?)m.ClientId).SingleOrDefaultAsync(cancellationToken);
-        if (clientId is null)
+        var planned = await db.OutboxMessages.AsNoTracking()
+            .Where(m => m.Id == messageId && m.Status == MessageStatus.Planned)
+            .Select(m => new { m.ClientId, m.Kind })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (planned is null)
         {
             return null;
+        }
+
+        if (planned.ClientId is not { } clientId)
+        {
+            return await ClaimPracticeNoteAsync(db, messageId, cancellationToken);
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var client = await OutboxPlanner.LockClientAsync(db, clientId.Value, cancellationToken);
-        var message = await db.OutboxMessages.SingleAsync(m => m.Id == messageId, cancellationToken);
-        if (message.Status != OutboxStatus.Planned)
+        var rows = await CorrespondenceRows.LockAsync(db, clientId, pacing, cancellationToken);
+        var now = clock.GetUtcNow();
+        MimeMessage? mime = null;
+        if (planned.Kind.IsForStaff() && OnDutyAddress is null)
         {
-            return null;
+            rows.Correspondence.Withdraw(messageId, NoOnDutyAddress);
+            LogNotSent(logger, messageId, NoOnDutyAddress);
+        }
+        else
+        {
+            switch (rows.Correspondence.ClaimToSend(messageId, now))
+            {
+                case Claim.NotPlanned:
+                    return null;
+                case Claim.Cancelled cancelled:
+                    LogNotSent(logger, messageId, cancelled.Reason);
+                    break;
+                case Claim.Deferred deferred:
+                    LogDeferred(logger, messageId, deferred.Rule);
+                    break;
+                case Claim.Send:
+                    mime = await ComposeAsync(db, rows, rows.Correspondence.Messages.Single(m => m.Id == messageId), now, cancellationToken);
+                    break;
+            }
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
-        var request = message.IntakeRequestId is { } requestId
-            ? await db.IntakeRequests.SingleOrDefaultAsync(r => r.Id == requestId, cancellationToken)
-            : null;
-        var sentBefore = await db.OutboxMessages
-            .Where(m => m.ClientId == client.Id && m.Id != message.Id
-                && (m.Status == OutboxStatus.Sent || m.Status == OutboxStatus.Sending || m.Status == OutboxStatus.Uncertain))
-            .ToListAsync(cancellationToken);
-
-        switch (SendChecks.Evaluate(message, client, request, sentBefore, pacing, now))
-        {
-            case SendVerdict.Cancel cancel:
-                message.Status = OutboxStatus.Cancelled;
-                message.LastError = cancel.Reason;
-                await db.SaveChangesAsync(cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                LogNotSent(logger, message.Id, cancel.Reason);
-                return null;
-            case SendVerdict.Defer defer:
-                message.DueAt = defer.Until;
-                message.JobEnqueuedAt = null;
-                await db.SaveChangesAsync(cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                LogDeferred(logger, message.Id, defer.Reason);
-                return null;
-        }
-
-        message.Status = OutboxStatus.Sending;
-        message.ClaimedAt = now;
-        message.Attempts++;
-        message.FirstAttemptAt ??= now;
-        var mime = await ComposeAsync(db, message, client, request, now, cancellationToken);
+        rows.WriteBack(db, now.UtcDateTime);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return mime;
+        return mime is null ? null : new Claimed(messageId, clientId, mime);
     }
 
-    private async Task<OutboxStatus> FinishAsync(Guid messageId, TransportResult result)
+    private async Task<MessageStatus> RecordAsync(Claimed claimed, TransportResult result)
     {
         var cancellationToken = CancellationToken.None;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var clientId = await db.OutboxMessages.Where(m => m.Id == messageId).Select(m => m.ClientId).SingleAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var client = await OutboxPlanner.LockClientAsync(db, clientId, cancellationToken);
-        var message = await db.OutboxMessages.SingleAsync(m => m.Id == messageId, cancellationToken);
-        var now = clock.GetUtcNow().UtcDateTime;
-
-        switch (result)
+        var now = clock.GetUtcNow();
+        if (claimed.ClientId is not { } clientId)
         {
-            case TransportResult.Sent sent:
-                message.Status = OutboxStatus.Sent;
-                message.SentAt = now;
-                message.ServerReply = sent.ServerReply;
-                break;
-            case TransportResult.Transient transient when now - message.FirstAttemptAt!.Value < RetryBudget:
-                message.Status = OutboxStatus.Planned;
-                message.DueAt = now + Backoff[Math.Min(message.Attempts, Backoff.Length) - 1];
-                message.JobEnqueuedAt = null;
-                message.LastError = transient.Category;
-                break;
-            case TransportResult.Transient transient:
-                message.Status = OutboxStatus.Failed;
-                message.LastError = "gave-up:" + transient.Category;
-                break;
-            case TransportResult.Permanent permanent:
-                message.Status = OutboxStatus.Failed;
-                message.LastError = permanent.Category;
-                if (permanent.RecipientRejected)
-                {
-                    client.ContactStatus = Domain.Contacts.ContactStatus.Bounced;
-                }
+            return await RecordPracticeNoteAsync(db, claimed.MessageId, result, now);
+        }
 
-                break;
-            case TransportResult.Uncertain uncertain:
-                message.Status = OutboxStatus.Uncertain;
-                message.LastError = uncertain.Category;
-                break;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var rows = await CorrespondenceRows.LockAsync(db, clientId, pacing, cancellationToken);
+        rows.Correspondence.RecordOutcome(claimed.MessageId, ToDomain(result), now);
+        rows.WriteBack(db, now.UtcDateTime);
+        var message = rows.Message(claimed.MessageId);
+        if (result is TransportResult.Sent sent)
+        {
+            message.ServerReply = sent.ServerReply;
         }
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        LogFinished(logger, message.Id, message.Kind, message.Status, message.LastError);
+        LogFinished(logger, message.Id, message.Kind, message.Status, message.StatusReason);
         return message.Status;
     }
 
     /// <summary>
-    /// Plans what follows (or cancels what may no longer go, after a bounce) in its own transaction, so
-    /// that a planning failure can never undo the record of what the server said.
+    /// Plans what follows (or cancels what may no longer go, after a bounce) in its own transaction, so that
+    /// a planning failure can never undo the record of what the server said.
     /// </summary>
-    private async Task PlanNextAsync(Guid messageId)
+    private async Task ReplanAsync(Claimed claimed)
     {
+        if (claimed.ClientId is not { } clientId)
+        {
+            return;
+        }
+
         try
         {
             await using var db = await contexts.CreateDbContextAsync();
-            var clientId = await db.OutboxMessages.Where(m => m.Id == messageId).Select(m => m.ClientId).SingleAsync();
             await using var transaction = await db.Database.BeginTransactionAsync();
-            var client = await OutboxPlanner.LockClientAsync(db, clientId, CancellationToken.None);
-            await OutboxPlanner.ReplanAsync(db, client, pacing, clock.GetUtcNow().UtcDateTime, CancellationToken.None);
+            var rows = await CorrespondenceRows.LockAsync(db, clientId, pacing, CancellationToken.None);
+            var now = clock.GetUtcNow();
+            rows.Correspondence.Replan(now);
+            rows.WriteBack(db, now.UtcDateTime);
             await db.SaveChangesAsync();
             await transaction.CommitAsync();
         }
         catch (Exception failure) when (failure is DbUpdateException or InvalidOperationException or Npgsql.NpgsqlException)
         {
-            // The person's next event (or staff) re-plans; nothing sent is at risk.
-            LogPlanningFailed(logger, messageId, failure);
+            // The person's next event (or the send job's next claim) re-plans; nothing sent is at risk.
+            LogPlanningFailed(logger, claimed.MessageId, failure);
         }
     }
 
-    private async Task<MimeMessage> ComposeAsync(PracticeDbContext db, OutboxMessage message, Client client, IntakeRequest? request, DateTime now, CancellationToken cancellationToken)
+    private static SendResult ToDomain(TransportResult result) => result switch
+    {
+        TransportResult.Sent => new SendResult.Sent(),
+        TransportResult.Transient transient => new SendResult.Transient(transient.Category),
+        TransportResult.Permanent permanent => new SendResult.Permanent(permanent.Category, permanent.RecipientRejected),
+        TransportResult.Uncertain uncertain => new SendResult.Uncertain(uncertain.Category),
+        _ => throw new ArgumentOutOfRangeException(nameof(result)),
+    };
+
+    private string? OnDutyAddress => practice.Value.Staff.OnDutyEmail is { Length: > 0 } address ? address : null;
+
+    private async Task<MimeMessage> ComposeAsync(PracticeDbContext db, CorrespondenceRows rows, OutboxEntry entry, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var options = practice.Value;
+        var row = rows.Message(entry.Id);
+        var client = rows.Client;
+        var request = entry.RequestId is { } requestId ? rows.Request(requestId) : null;
+        if (entry.Kind.IsForStaff())
+        {
+            return Envelope(entry.Id, now, MessageTemplates.RenderStaffNotice(entry.Kind, new StaffNoticeModel(
+                options.Name,
+                StaffLinks.Request(options, request?.Id ?? Guid.Empty),
+                ReceivedAt: request is null ? null : InPracticeTime(request.SubmittedAt))), new MailboxAddress(options.Name, OnDutyAddress!), automated: true);
+        }
+
         var signer = request?.AssignedTherapistId is { } therapistId
             ? await db.Therapists.Where(t => t.Id == therapistId).Select(t => t.DisplayName).SingleOrDefaultAsync(cancellationToken)
             : null;
-        var messageLinks = links.Issue(db, client.Id, message.Id, now);
-        var rendered = MessageTemplates.Render(message.Kind, new MessageModel(
+        var messageLinks = links.Issue(db, client.Id, entry.Id, now.UtcDateTime, confirmAddress: entry.Kind == MessageKind.AddressConfirmation);
+        var rendered = MessageTemplates.Render(entry.Kind, new MessageModel(
             RecipientName: phi.Unseal(client.NameSealed),
             SignerName: signer ?? options.Email.SignerName,
             PracticeName: options.Name,
             CrisisResources: options.CrisisResources,
             Links: messageLinks,
             Pace: client.Pace,
-            OutcomeReason: message.OutcomeReason,
-            PersonalBody: phi.Unseal(message.BodySealed),
+            OutcomeReason: entry.OutcomeReason,
+            PersonalBody: phi.Unseal(row.BodySealed),
             Wording: options.Email.Wording));
 
-        var from = email.Value.FromAddress;
-        var mime = new MimeMessage { Subject = rendered.Subject };
-        mime.From.Add(new MailboxAddress(options.Name, from));
-        mime.To.Add(new MailboxAddress(phi.Unseal(client.NameSealed) ?? "", phi.Unseal(client.EmailSealed)!));
-        mime.MessageId = $"outbox-{message.Id:N}@{from.Split('@')[^1]}";
-        mime.Date = new DateTimeOffset(now, TimeSpan.Zero);
-        if (!message.Kind.IsTransactional())
+        var to = new MailboxAddress(phi.Unseal(client.NameSealed) ?? "", phi.Unseal(client.EmailSealed)!);
+        var mime = Envelope(entry.Id, now, rendered, to, automated: entry.Kind != MessageKind.Personal);
+        if (entry.Kind.Rule().Row is MessageRow.AutomatedFollowUp or MessageRow.PersonalMessage)
         {
             // RFC 8058 one-click: mail clients show "Unsubscribe"; a POST to the link stops at once.
             mime.Headers.Add("List-Unsubscribe", $"<{messageLinks.Stop}>");
             mime.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         }
 
-        if (message.Kind != MessageKind.Personal)
+        return mime;
+    }
+
+    private MimeMessage Envelope(Guid messageId, DateTimeOffset now, RenderedMessage rendered, MailboxAddress to, bool automated)
+    {
+        var from = email.Value.FromAddress;
+        var mime = new MimeMessage { Subject = rendered.Subject };
+        mime.From.Add(new MailboxAddress(practice.Value.Name, from));
+        mime.To.Add(to);
+        mime.MessageId = $"outbox-{messageId:N}@{from.Split('@')[^1]}";
+        mime.Date = now;
+        if (automated)
         {
             mime.Headers.Add("Auto-Submitted", "auto-generated");
         }
@@ -215,15 +225,85 @@ public sealed partial class OutboxSender(
         return mime;
     }
 
+    private string InPracticeTime(DateTime utc)
+    {
+        var zone = IanaTimeZone.Find(practice.Value.TimeZone);
+        var local = Instant.FromDateTimeUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc)).InZone(zone);
+        return local.ToString("'at' HH:mm 'on' dddd d MMMM", CultureInfo.InvariantCulture) + $" ({zone.Id} time)";
+    }
+
+    /// <summary>Practice-wide notes (no person): claimed by a guarded update, since no person's rules apply.</summary>
+    private async Task<Claimed?> ClaimPracticeNoteAsync(PracticeDbContext db, Guid messageId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var claimed = await db.OutboxMessages
+            .Where(m => m.Id == messageId && m.Status == MessageStatus.Planned && m.DueAt <= now)
+            .ExecuteUpdateAsync(m => m.SetProperty(x => x.Status, MessageStatus.Sending)
+                .SetProperty(x => x.ClaimedAt, now)
+                .SetProperty(x => x.Attempts, x => x.Attempts + 1)
+                .SetProperty(x => x.FirstAttemptAt, x => x.FirstAttemptAt ?? now), cancellationToken);
+        if (claimed == 0)
+        {
+            return null;
+        }
+
+        var message = await db.OutboxMessages.AsNoTracking().SingleAsync(m => m.Id == messageId, cancellationToken);
+        if (OnDutyAddress is null || message.Kind != MessageKind.StaffWaitingNote)
+        {
+            await db.OutboxMessages.Where(m => m.Id == messageId)
+                .ExecuteUpdateAsync(m => m.SetProperty(x => x.Status, MessageStatus.Cancelled).SetProperty(x => x.StatusReason, NoOnDutyAddress), cancellationToken);
+            return null;
+        }
+
+        var counts = await WaitingForAFirstReply.CountAsync(db, now, cancellationToken);
+        var options = practice.Value;
+        var rendered = MessageTemplates.RenderStaffNotice(MessageKind.StaffWaitingNote, new StaffNoticeModel(options.Name, StaffLinks.Queue(options), Waiting: counts));
+        return new Claimed(messageId, null, Envelope(messageId, clock.GetUtcNow(), rendered, new MailboxAddress(options.Name, OnDutyAddress), automated: true));
+    }
+
+    private async Task<MessageStatus> RecordPracticeNoteAsync(PracticeDbContext db, Guid messageId, TransportResult result, DateTimeOffset now)
+    {
+        var message = await db.OutboxMessages.SingleAsync(m => m.Id == messageId);
+        switch (result)
+        {
+            case TransportResult.Sent sent:
+                message.Status = MessageStatus.Sent;
+                message.SentAt = now.UtcDateTime;
+                message.ServerReply = sent.ServerReply;
+                message.StatusReason = null;
+                break;
+            case TransportResult.Transient transient when RetryPolicy.NextAttempt(message.Attempts, new DateTimeOffset(message.FirstAttemptAt ?? now.UtcDateTime, TimeSpan.Zero), now) is { } retry:
+                message.Status = MessageStatus.Planned;
+                message.RetryAt = retry.UtcDateTime;
+                message.DueAt = retry.UtcDateTime;
+                message.DueRule = TimingRules.RetryBackoff;
+                message.JobEnqueuedAt = null;
+                message.StatusReason = transient.Category;
+                break;
+            case TransportResult.Uncertain uncertain:
+                message.Status = MessageStatus.Uncertain;
+                message.StatusReason = uncertain.Category;
+                break;
+            default:
+                message.Status = MessageStatus.Failed;
+                message.StatusReason = result.GetType().Name.ToLowerInvariant();
+                break;
+        }
+
+        await db.SaveChangesAsync();
+        LogFinished(logger, message.Id, message.Kind, message.Status, message.StatusReason);
+        return message.Status;
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Planning after outbox message {MessageId} failed")]
     private static partial void LogPlanningFailed(ILogger logger, Guid messageId, Exception failure);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Outbox message {MessageId} not sent: {Reason}")]
     private static partial void LogNotSent(ILogger logger, Guid messageId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox message {MessageId} deferred: {Reason}")]
-    private static partial void LogDeferred(ILogger logger, Guid messageId, string reason);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox message {MessageId} deferred: {Rule}")]
+    private static partial void LogDeferred(ILogger logger, Guid messageId, string rule);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox message {MessageId} ({Kind}) is now {Status} {LastError}")]
-    private static partial void LogFinished(ILogger logger, Guid messageId, MessageKind kind, OutboxStatus status, string? lastError);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox message {MessageId} ({Kind}) is now {Status} {StatusReason}")]
+    private static partial void LogFinished(ILogger logger, Guid messageId, MessageKind kind, MessageStatus status, string? statusReason);
 }

@@ -33,17 +33,32 @@ internal static class BackgroundJobs
         services.AddHangfire((sp, hangfire) => hangfire
             .UseStorage(sp.GetRequiredService<JobStorage>())
             .UseActivator(sp.GetRequiredService<JobActivator>())
+
+            // Hangfire keeps its log provider in a static; a host may bring its own (tests do: several hosts
+            // share one process, and one host's disposed logger must not reach another's jobs).
+            .UseLogProvider(sp.GetService<Hangfire.Logging.ILogProvider>() ?? new AspNetCoreLogProvider(sp.GetRequiredService<ILoggerFactory>()))
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
         services.AddTransient<RetentionPurgeJob>();
         services.AddTransient<OutboxSender>();
         services.AddTransient<SendOutboxMessageJob>();
         services.AddTransient<OutboxSweep>();
+        services.AddTransient<StaffWaitingNoteJob>();
         services.AddSingleton<OutboxSignal>();
 
         if (configuration.GetValue($"{PracticeOptions.Section}:Jobs:RunServer", true))
         {
-            services.AddHangfireServer((_, server) => server.WorkerCount = Math.Max(4, Environment.ProcessorCount * 2));
+            // A graceful stop waits for a send in flight to finish and record what the server said (never a
+            // delivered message left "sending", then "uncertain"): Hangfire waits out the send deadline, and the
+            // host waits for Hangfire.
+            var sendDeadline = configuration.GetSection(EmailOptions.Section).Get<EmailOptions>()?.Smtp.SendDeadline ?? new SmtpSettings().SendDeadline;
+            var jobsShutdown = sendDeadline + TimeSpan.FromSeconds(10);
+            services.AddHangfireServer((_, server) =>
+            {
+                server.WorkerCount = Math.Max(4, Environment.ProcessorCount * 2);
+                server.ShutdownTimeout = jobsShutdown;
+            });
+            services.Configure<HostOptions>(host => host.ShutdownTimeout = jobsShutdown + TimeSpan.FromSeconds(10));
             services.AddHostedService<RecurringJobs>();
             services.AddHostedService<OutboxDispatcher>();
         }
@@ -60,6 +75,17 @@ internal sealed class RecurringJobs(IServiceProvider services) : BackgroundServi
         var manager = new RecurringJobManager(services.GetRequiredService<JobStorage>());
         manager.AddOrUpdate<RetentionPurgeJob>(RetentionPurgeJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Daily(3));
         manager.AddOrUpdate<OutboxSweep>(OutboxSweep.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
+        var practice = services.GetRequiredService<IOptions<PracticeOptions>>().Value;
+        if (practice.Staff.DailyWaitingNote)
+        {
+            var at = practice.Staff.DailyWaitingNoteAt;
+            manager.AddOrUpdate<StaffWaitingNoteJob>(StaffWaitingNoteJob.RecurringJobId, job => job.RunAsync(CancellationToken.None),
+                Cron.Daily(at.Hour, at.Minute), new RecurringJobOptions { TimeZone = TimeZoneInfo.FindSystemTimeZoneById(practice.TimeZone) });
+        }
+        else
+        {
+            manager.RemoveIfExists(StaffWaitingNoteJob.RecurringJobId);
+        }
         return Task.CompletedTask;
     }
 }

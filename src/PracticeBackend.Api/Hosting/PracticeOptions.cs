@@ -72,6 +72,15 @@ public sealed class StaffSettings
 
     /// <summary>Origins besides the app's own that may send state-changing staff requests (anti-forgery).</summary>
     public List<string> AllowedOrigins { get; set; } = [];
+
+    /// <summary>The practice's on-duty address: told at once when a request needs a prompt look (no PHI in the email).</summary>
+    public string? OnDutyEmail { get; set; }
+
+    /// <summary>Also send the on-duty address a short daily note of requests waiting for a first reply (counts and ages only).</summary>
+    public bool DailyWaitingNote { get; set; }
+
+    /// <summary>When the daily note goes, in the practice's time zone.</summary>
+    public TimeOnly DailyWaitingNoteAt { get; set; } = new(8, 30);
 }
 
 public sealed class RateLimitSettings
@@ -97,6 +106,9 @@ public sealed class JobSettings
 {
     /// <summary>Run a Hangfire server in this process (turn off on nodes that should only serve HTTP).</summary>
     public bool RunServer { get; set; } = true;
+
+    /// <summary>How many due messages one sweep hands to Hangfire per round (it loops until none are left).</summary>
+    public int SweepBatchSize { get; set; } = 500;
 }
 
 public sealed class DatabaseSettings

@@ -3,6 +3,7 @@ using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using PracticeBackend.Domain.Intake;
+using PracticeBackend.Grains.Data;
 
 namespace PracticeBackend.Api.Hosting;
 
@@ -21,6 +22,7 @@ internal sealed partial class ProblemDetailsExceptionHandler(
         {
             ValidationException validation => FromValidation(validation),
             BadHttpRequestException badRequest => FromBadRequest(badRequest),
+            _ when DatabaseOutage.Is(exception) => Outage(httpContext, exception),
             _ => null,
         };
 
@@ -43,6 +45,25 @@ internal sealed partial class ProblemDetailsExceptionHandler(
             Exception = exception,
         });
     }
+
+    /// <summary>
+    /// The database is away for a moment: a 503 that says when to try again. Whether a write committed before
+    /// the connection broke cannot be known here, so the answer says what makes a retry safe.
+    /// </summary>
+    private ProblemDetails Outage(HttpContext httpContext, Exception exception)
+    {
+        LogOutage(logger, exception.GetType().Name);
+        httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Title = "We couldn't finish this just now",
+            Detail = $"Our database is briefly unavailable. Please try again in about {RetryAfterSeconds} seconds. "
+                + "Nothing was lost if you send it again with the same Idempotency-Key: it will be stored once.",
+        };
+    }
+
+    private const int RetryAfterSeconds = 5;
 
     private static ValidationProblemDetails FromValidation(ValidationException exception) =>
         new(exception.Errors
@@ -88,6 +109,9 @@ internal sealed partial class ProblemDetailsExceptionHandler(
             Title = "The request could not be read",
         };
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The database was unavailable while serving a request ({ExceptionType}); answered 503")]
+    private static partial void LogOutage(ILogger logger, string exceptionType);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception while serving a request")]
     private static partial void LogUnhandled(ILogger logger, Exception exception);

@@ -1,9 +1,11 @@
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using PracticeBackend.Api.Email;
-using PracticeBackend.Grains.Data;
-
+using Microsoft.Extensions.Options;
+using PracticeBackend.Api.Hosting;
+using PracticeBackend.Domain.Messages;
 using PracticeBackend.Grains;
+using PracticeBackend.Grains.Data;
 
 namespace PracticeBackend.Api.Jobs;
 
@@ -15,18 +17,18 @@ public sealed class SendOutboxMessageJob(OutboxSender sender)
 }
 
 /// <summary>
-/// Hands due rows to Hangfire. Runs every minute (a recurring job) and whenever a command just
-/// planned something for "now" (<see cref="OutboxSignal"/>), so a crash between a commit and an
-/// enqueue loses nothing and the intake request itself never waits on Hangfire.
+/// Hands due rows to Hangfire. Runs every minute (a recurring job, and a timer in the dispatcher) and
+/// whenever a command just planned something for "now" (<see cref="OutboxSignal"/>), so a crash between a
+/// commit and an enqueue loses nothing and the intake request itself never waits on Hangfire.
 /// </summary>
 public sealed partial class OutboxSweep(
     IDbContextFactory<PracticeDbContext> contexts,
     IBackgroundJobClient jobs,
+    IOptions<PracticeOptions> practice,
     PracticeClock clock,
     ILogger<OutboxSweep> logger)
 {
     public const string RecurringJobId = "outbox-sweep";
-    public const int BatchSize = 500;
 
     /// <summary>A job enqueued this long ago whose row is still planned is presumed lost and enqueued again.</summary>
     public static readonly TimeSpan JobPresumedLostAfter = TimeSpan.FromMinutes(10);
@@ -34,35 +36,43 @@ public sealed partial class OutboxSweep(
     /// <summary>A claim older than this never finished (the process died mid-send): its outcome is unknown.</summary>
     public static readonly TimeSpan ClaimPresumedDeadAfter = TimeSpan.FromMinutes(10);
 
+    public const string ClaimAbandoned = "claim-abandoned";
+
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
+        var batchSize = Math.Clamp(practice.Value.Jobs.SweepBatchSize, 1, 10_000);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var abandoned = await db.OutboxMessages
-            .Where(m => m.Status == OutboxStatus.Sending && m.ClaimedAt < now - ClaimPresumedDeadAfter)
-            .ExecuteUpdateAsync(m => m.SetProperty(x => x.Status, OutboxStatus.Uncertain).SetProperty(x => x.LastError, "claim-abandoned"), cancellationToken);
+            .Where(m => m.Status == MessageStatus.Sending && m.ClaimedAt < now - ClaimPresumedDeadAfter)
+            .ExecuteUpdateAsync(m => m.SetProperty(x => x.Status, MessageStatus.Uncertain).SetProperty(x => x.StatusReason, ClaimAbandoned), cancellationToken);
 
         var enqueued = 0;
         while (true)
         {
+            // A row is marked enqueued only once its job exists: if Hangfire's storage fails half-way, the
+            // transaction rolls back and the next sweep finds the rows again. A job enqueued twice is
+            // harmless (the claim finds the row no longer planned); a row marked without a job would wait
+            // for JobPresumedLostAfter.
             var stale = now - JobPresumedLostAfter;
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var due = await db.Database.SqlQuery<Guid>($"""
-                UPDATE outbox_messages SET job_enqueued_at = {now}
-                WHERE id IN (
-                    SELECT id FROM outbox_messages
-                    WHERE status = 'Planned' AND due_at <= {now} AND (job_enqueued_at IS NULL OR job_enqueued_at < {stale})
-                    ORDER BY due_at
-                    LIMIT {BatchSize}
-                    FOR UPDATE SKIP LOCKED)
-                RETURNING id AS "Value"
+                SELECT id AS "Value" FROM outbox_messages
+                WHERE status = 'Planned' AND due_at <= {now} AND (job_enqueued_at IS NULL OR job_enqueued_at < {stale})
+                ORDER BY due_at
+                LIMIT {batchSize}
+                FOR UPDATE SKIP LOCKED
                 """).ToListAsync(cancellationToken);
             foreach (var id in due)
             {
                 jobs.Enqueue<SendOutboxMessageJob>(job => job.RunAsync(id, CancellationToken.None));
             }
 
+            await db.OutboxMessages.Where(m => due.Contains(m.Id))
+                .ExecuteUpdateAsync(m => m.SetProperty(x => x.JobEnqueuedAt, now), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
             enqueued += due.Count;
-            if (due.Count < BatchSize)
+            if (due.Count < batchSize)
             {
                 break;
             }
@@ -100,19 +110,25 @@ public sealed class OutboxSignal : IDisposable
         }
     }
 
-    public Task WaitAsync(CancellationToken cancellationToken) => _pending.WaitAsync(cancellationToken);
+    /// <summary>Waits for a nudge, or for <paramref name="atMost"/>.</summary>
+    public Task WaitAsync(TimeSpan atMost, CancellationToken cancellationToken) => _pending.WaitAsync(atMost, cancellationToken);
 
     public void Dispose() => _pending.Dispose();
 }
 
-/// <summary>Runs the sweep whenever nudged (the every-minute recurring job is the safety net).</summary>
+/// <summary>
+/// Runs the sweep whenever nudged, and every <see cref="Tick"/> whatever happens, so that rows due while the
+/// database or Hangfire's storage was away go out within a minute of their return.
+/// </summary>
 internal sealed partial class OutboxDispatcher(OutboxSignal signal, IServiceScopeFactory scopes, ILogger<OutboxDispatcher> logger) : BackgroundService
 {
+    public static readonly TimeSpan Tick = TimeSpan.FromSeconds(30);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            await signal.WaitAsync(stoppingToken);
+            await signal.WaitAsync(Tick, stoppingToken);
             try
             {
                 await using var scope = scopes.CreateAsyncScope();

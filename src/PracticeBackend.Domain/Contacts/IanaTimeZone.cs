@@ -1,16 +1,19 @@
+using NodaTime;
+
 namespace PracticeBackend.Domain.Contacts;
 
-/// <summary>Time zones are IANA ids ("America/Chicago"); Windows ids and fixed offsets are refused.</summary>
+/// <summary>
+/// Time zones are IANA ids ("America/Chicago") from NodaTime's own TZDB, so every node computes the same
+/// local times whatever its operating system ships. Windows ids and bare offsets are refused.
+/// </summary>
 public static class IanaTimeZone
 {
-    public static bool IsValid(string? id)
-    {
-        if (string.IsNullOrWhiteSpace(id) || id.Length > Intake.IntakeLimits.TimeZoneMaxLength)
-        {
-            return false;
-        }
+    public static bool IsValid(string? id) =>
+        !string.IsNullOrWhiteSpace(id)
+        && id.Length <= Intake.IntakeLimits.TimeZoneMaxLength
+        && DateTimeZoneProviders.Tzdb.GetZoneOrNull(id) is not null;
 
-        return TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) && zone.HasIanaId
-            && string.Equals(zone.Id, id, StringComparison.Ordinal);
-    }
+    /// <summary>The zone for a stored (already validated) id.</summary>
+    public static DateTimeZone Find(string id) =>
+        DateTimeZoneProviders.Tzdb.GetZoneOrNull(id) ?? throw new ArgumentException($"Unknown time zone '{id}'.", nameof(id));
 }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using PracticeBackend.Domain.Contacts;
 using PracticeBackend.Domain.Intake;
+using PracticeBackend.Domain.Messages;
 using PracticeBackend.Domain.Pacing;
 using PracticeBackend.Grains.Data;
 using PracticeBackend.Grains.Messaging;
@@ -11,9 +12,9 @@ using PracticeBackend.Grains.Staff;
 namespace PracticeBackend.Grains.Clients;
 
 /// <summary>
-/// The person's single writer. Each command runs in one transaction that first locks the client
-/// row (so the send job and this grain never plan over each other), applies the change, and
-/// re-plans the person's outbox before it commits.
+/// The person's single writer. Each command runs in one transaction that first locks the client row
+/// (so the send job and this grain never plan over each other), asks the person's
+/// <see cref="Correspondence"/> what the rule says, and writes that back before it commits.
 /// </summary>
 public sealed partial class ClientGrain(
     IDbContextFactory<PracticeDbContext> contexts,
@@ -36,53 +37,63 @@ public sealed partial class ClientGrain(
         var clientId = this.GetPrimaryKey();
         await using var db = await contexts.CreateDbContextAsync();
         await using var transaction = await db.Database.BeginTransactionAsync();
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = clock.GetUtcNow();
 
         var isNew = !_exists;
-        var client = isNew
-            ? new Client { Id = clientId, EmailBlindIndex = submission.Contact.EmailBlindIndex, CreatedAt = now }
-            : await OutboxPlanner.LockClientAsync(db, clientId, CancellationToken.None);
+        CorrespondenceRows rows;
         if (isNew)
         {
+            var client = new Client
+            {
+                Id = clientId,
+                EmailBlindIndex = submission.Contact.EmailBlindIndex,
+                EmailSealed = submission.Contact.EmailSealed,
+                TimeZone = submission.TimeZone,
+                Pace = submission.Pace,
+                ContactStatus = ContactStatus.Open,
+                CreatedAt = now.UtcDateTime,
+            };
             db.Clients.Add(client);
+            rows = await CorrespondenceRows.ForNewAsync(db, client, pacing, CancellationToken.None);
         }
-
-        // Writing in again is the newest word on how they'd like to be reached.
-        client.EmailSealed = submission.Contact.EmailSealed;
-        client.NameSealed = submission.Contact.NameSealed ?? client.NameSealed;
-        client.PhoneSealed = submission.Contact.PhoneSealed ?? client.PhoneSealed;
-        client.TimeZone = submission.TimeZone;
-        client.Pace = submission.Pace;
-        client.ContactStatus = ContactStatus.Open;
-        client.PausedUntil = null;
-        client.UpdatedAt = now;
+        else
+        {
+            rows = await CorrespondenceRows.LockAsync(db, clientId, pacing, CancellationToken.None);
+        }
 
         var request = new IntakeRequest
         {
             Id = command.IntakeId,
-            ClientId = client.Id,
+            ClientId = clientId,
             Status = IntakeStatus.Submitted,
             Pace = submission.Pace,
             PreferredFormat = submission.PreferredFormat,
             MessageSealed = submission.MessageSealed,
+            NameSealed = submission.Contact.NameSealed,
+            PhoneSealed = submission.Contact.PhoneSealed,
+            TimeZone = submission.TimeZone,
             NeedsPromptAttention = submission.NeedsPromptAttention,
-
-            // Crisis language goes to a human; automation never answers it with check-ins.
-            AutomationStoppedReason = submission.NeedsPromptAttention ? AutomationStopReasons.NeedsAHuman : null,
-            SubmittedAt = now,
-            LastContactAt = now,
+            SubmittedAt = now.UtcDateTime,
+            LastContactAt = now.UtcDateTime,
             IdempotencyKeyHash = submission.IdempotencyKeyHash,
             RequestFingerprint = submission.RequestFingerprint,
         };
-        request.Events.Add(new IntakeEvent { At = now, Kind = IntakeEventKinds.Submitted });
+        request.Events.Add(new IntakeEvent { At = now.UtcDateTime, Kind = IntakeEventKinds.Submitted });
         db.IntakeRequests.Add(request);
-        db.ConsentRecords.Add(Consent(client.Id, request.Id, granted: true, submission.ConsentVersion, ConsentSources.IntakeForm, now));
-        db.OutboxMessages.Add(OutboxPlanner.NewMessage(client.Id, request.Id, MessageKind.Acknowledgement, now, now));
+        rows.Add(request);
+
+        var outcome = rows.Correspondence.Submit(request.Id, submission.Pace, submission.TimeZone, submission.NeedsPromptAttention, now);
+        if (outcome == Submission.Welcomed)
+        {
+            // An open contact writing again: their newest words on how to reach them stand.
+            TakeDetails(rows.Client, request);
+        }
+
+        db.ConsentRecords.Add(Consent(clientId, request.Id, granted: true, submission.ConsentVersion, ConsentSources.IntakeForm, now));
+        rows.WriteBack(db, now.UtcDateTime);
 
         try
         {
-            await db.SaveChangesAsync();
-            await OutboxPlanner.ReplanAsync(db, client, pacing, now, CancellationToken.None);
             await db.SaveChangesAsync();
             await transaction.CommitAsync();
         }
@@ -104,7 +115,7 @@ public sealed partial class ClientGrain(
         }
 
         _exists = true;
-        LogAccepted(logger, client.Id, command.IntakeId, isNew);
+        LogAccepted(logger, clientId, command.IntakeId, isNew, outcome);
         return new AcceptIntakeResult(AcceptIntakeOutcome.Accepted);
     }
 
@@ -118,96 +129,89 @@ public sealed partial class ClientGrain(
         var clientId = this.GetPrimaryKey();
         await using var db = await contexts.CreateDbContextAsync();
         await using var transaction = await db.Database.BeginTransactionAsync();
-        var now = clock.GetUtcNow().UtcDateTime;
-        var client = await OutboxPlanner.LockClientAsync(db, clientId, CancellationToken.None);
-        if (client.ErasedAt is not null)
+        var now = clock.GetUtcNow();
+        var rows = await CorrespondenceRows.LockAsync(db, clientId, pacing, CancellationToken.None);
+        var correspondence = rows.Correspondence;
+        if (correspondence.Contact.Erased)
         {
             return new PreferenceResult(PreferenceOutcome.NotFound, null);
         }
 
-        switch (command.Kind)
+        var change = command.Kind switch
         {
-            case PreferenceKind.StopEmails:
-                client.ContactStatus = ContactStatus.Stopped;
-                client.PausedUntil = null;
-                db.ConsentRecords.Add(Consent(clientId, null, granted: false, "stop", ConsentSources.EmailLink, now));
-                break;
-            case PreferenceKind.Pause when client.ContactStatus is ContactStatus.Stopped or ContactStatus.Bounced:
-                // A pause link from an older email must never undo a stop: a pause ends, a stop does not.
-                break;
-            case PreferenceKind.Pause:
-                var days = command.PauseDays ?? 30;
-                client.ContactStatus = ContactStatus.Paused;
-                client.PausedUntil = now.AddDays(days);
-                db.ConsentRecords.Add(Consent(clientId, null, granted: false, $"pause-{days}-days", ConsentSources.EmailLink, now));
-                break;
-            case PreferenceKind.ChangePace:
-                client.Pace = command.Pace ?? client.Pace;
-                if (client.Pace == Pace.WhenReady)
-                {
-                    await StopAutomationAsync(db, clientId, AutomationStopReasons.PersonWillReachOut, CancellationToken.None);
-                }
+            PreferenceKind.StopEmails => correspondence.Stop(now),
+            PreferenceKind.Pause => correspondence.Pause(now.AddDays(command.PauseDays ?? 30), now),
+            PreferenceKind.Resume => correspondence.Resume(now),
+            PreferenceKind.ChangePace => correspondence.ChangePace(command.Pace ?? correspondence.Contact.Pace, now),
+            PreferenceKind.NotNow => NotNow(rows, now),
+            PreferenceKind.ConfirmAddress => ConfirmAddress(rows, command.IntakeId, now),
+            _ => throw new ArgumentOutOfRangeException(nameof(command), command.Kind, null),
+        };
 
-                break;
-            case PreferenceKind.NotNow:
-                await CloseOpenRequestsAsync(db, clientId, now);
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(command), command.Kind, null);
+        if (change == ContactChange.Applied)
+        {
+            if (command.Kind is PreferenceKind.StopEmails or PreferenceKind.Pause)
+            {
+                var version = command.Kind == PreferenceKind.Pause ? $"pause-{command.PauseDays ?? 30}-days" : "stop";
+                db.ConsentRecords.Add(Consent(clientId, null, granted: false, version, ConsentSources.EmailLink, now));
+            }
+            else if (command.Kind == PreferenceKind.ConfirmAddress)
+            {
+                db.ConsentRecords.Add(Consent(clientId, command.IntakeId, granted: true, "address-confirmed", ConsentSources.EmailLink, now));
+            }
         }
 
-        client.UpdatedAt = now;
-        await db.SaveChangesAsync();
-        await OutboxPlanner.ReplanAsync(db, client, pacing, now, CancellationToken.None);
+        rows.WriteBack(db, now.UtcDateTime);
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
-        LogPreference(logger, clientId, command.Kind);
-        return new PreferenceResult(PreferenceOutcome.Applied, client.PausedUntil is { } until ? new DateTimeOffset(until, TimeSpan.Zero) : null);
+        LogPreference(logger, clientId, command.Kind, change);
+        var pausedUntil = correspondence.Contact.StatusAt(now) == ContactStatus.Paused ? correspondence.Contact.PausedUntil : null;
+        return new PreferenceResult(PreferenceOutcome.Applied, pausedUntil, change);
     }
 
     public async Task<StaffCommandResult> EraseDetails(EraseClient command)
     {
         await using var db = await contexts.CreateDbContextAsync();
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = clock.GetUtcNow();
         var clientId = this.GetPrimaryKey();
         if (!(command.Actor.IsAdmin || command.Actor.IsSystem) || !_exists)
         {
-            db.AuditEvents.Add(command.Actor.Audit(now, command.AuditAction, AuditSubjects.Client, clientId, AuditOutcomes.NotFound));
+            db.AuditEvents.Add(command.Actor.Audit(now.UtcDateTime, command.AuditAction, AuditSubjects.Client, clientId, AuditOutcomes.NotFound));
             await db.SaveChangesAsync();
             return new StaffCommandResult(StaffCommandOutcome.NotFound);
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync();
-        var client = await OutboxPlanner.LockClientAsync(db, clientId, CancellationToken.None);
+        var rows = await CorrespondenceRows.LockAsync(db, clientId, pacing, CancellationToken.None);
+
+        // Erasure cancels every planned message, for good.
+        rows.Correspondence.Erase(now);
+        rows.WriteBack(db, now.UtcDateTime);
+        var client = rows.Client;
         client.EmailBlindIndex = RandomNumberGenerator.GetBytes(32);
         client.EmailSealed = [];
         client.NameSealed = null;
         client.PhoneSealed = null;
-        client.ContactStatus = ContactStatus.Stopped;
-        client.ErasedAt ??= now;
-        client.UpdatedAt = now;
+        client.ErasedAt ??= now.UtcDateTime;
         foreach (var request in await db.IntakeRequests.Where(r => r.ClientId == clientId).ToListAsync())
         {
             request.MessageSealed = null;
+            request.NameSealed = null;
+            request.PhoneSealed = null;
             request.IdempotencyKeyHash = null;
             request.RequestFingerprint = null;
-            if (IntakeTransitions.CanClose(request.Status))
+            if (request.ClosedAt is null && request.Status == IntakeStatus.Closed)
             {
-                request.Status = IntakeStatus.Closed;
-                request.ClosedReason ??= CloseReason.Withdrew;
-                request.ClosedAt ??= now;
+                request.ClosedReason = CloseReason.Withdrew;
+                request.ClosedAt = now.UtcDateTime;
             }
         }
 
         await db.OutboxMessages.Where(m => m.ClientId == clientId && m.BodySealed != null)
             .ExecuteUpdateAsync(m => m.SetProperty(x => x.BodySealed, (byte[]?)null));
         await db.ContactTokens.Where(t => t.ClientId == clientId && t.RevokedAt == null)
-            .ExecuteUpdateAsync(t => t.SetProperty(x => x.RevokedAt, now));
-        db.AuditEvents.Add(command.Actor.Audit(now, command.AuditAction, AuditSubjects.Client, clientId, AuditOutcomes.Success));
-        await db.SaveChangesAsync();
-
-        // Erasure cancels every planned message.
-        await OutboxPlanner.ReplanAsync(db, client, pacing, now, CancellationToken.None);
+            .ExecuteUpdateAsync(t => t.SetProperty(x => x.RevokedAt, now.UtcDateTime));
+        db.AuditEvents.Add(command.Actor.Audit(now.UtcDateTime, command.AuditAction, AuditSubjects.Client, clientId, AuditOutcomes.Success));
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
         DeactivateOnIdle();
@@ -215,34 +219,52 @@ public sealed partial class ClientGrain(
         return new StaffCommandResult(StaffCommandOutcome.Done);
     }
 
-    private static async Task StopAutomationAsync(PracticeDbContext db, Guid clientId, string reason, CancellationToken cancellationToken)
+    /// <summary>"Not now / no thanks": open requests close gently, each with one confirmation.</summary>
+    private static ContactChange NotNow(CorrespondenceRows rows, DateTimeOffset now)
     {
-        foreach (var request in await db.IntakeRequests.Where(r => r.ClientId == clientId && r.AutomationStoppedReason == null).ToListAsync(cancellationToken))
+        var open = rows.Correspondence.Requests.Where(r => r.IsOpen).Select(r => r.Id).ToList();
+        if (rows.Correspondence.NotNow(now) == 0)
         {
-            request.AutomationStoppedReason = reason;
+            return ContactChange.Unchanged;
         }
-    }
 
-    /// <summary>"Not now / no thanks": open requests close gently, each with one outcome message.</summary>
-    private static async Task CloseOpenRequestsAsync(PracticeDbContext db, Guid clientId, DateTime now)
-    {
-        var open = await db.IntakeRequests
-            .Where(r => r.ClientId == clientId && r.Status != IntakeStatus.Closed && r.Status != IntakeStatus.Booked)
-            .ToListAsync();
-        foreach (var request in open)
+        foreach (var id in open)
         {
-            request.Status = IntakeStatus.Closed;
+            var request = rows.Request(id);
             request.ClosedReason = CloseReason.PersonDeclined;
-            request.ClosedAt = now;
-            request.AutomationStoppedReason ??= AutomationStopReasons.NotNow;
-            db.IntakeEvents.Add(new IntakeEvent { IntakeRequestId = request.Id, At = now, Kind = IntakeEventKinds.Closed, Detail = CloseReason.PersonDeclined.ToWire() });
-            var outcome = OutboxPlanner.NewMessage(clientId, request.Id, MessageKind.Outcome, now, now);
-            outcome.OutcomeReason = CloseReason.PersonDeclined;
-            db.OutboxMessages.Add(outcome);
+            request.ClosedAt = now.UtcDateTime;
+            request.Events.Add(new IntakeEvent { At = now.UtcDateTime, Kind = IntakeEventKinds.Closed, Detail = CloseReason.PersonDeclined.ToWire() });
         }
+
+        return ContactChange.Applied;
     }
 
-    private static ConsentRecord Consent(Guid clientId, Guid? intakeId, bool granted, string version, string source, DateTime now) => new()
+    /// <summary>The owner of a stopped (or paused) address confirmed a request sent with it: its details become theirs.</summary>
+    private static ContactChange ConfirmAddress(CorrespondenceRows rows, Guid? intakeId, DateTimeOffset now)
+    {
+        if (intakeId is not { } id || rows.Correspondence.Request(id) is null)
+        {
+            return ContactChange.Unchanged;
+        }
+
+        var request = rows.Request(id);
+        if (!rows.Correspondence.ConfirmAddress(id, request.Pace, request.TimeZone, now))
+        {
+            return ContactChange.Unchanged;
+        }
+
+        TakeDetails(rows.Client, request);
+        request.Events.Add(new IntakeEvent { At = now.UtcDateTime, Kind = IntakeEventKinds.AddressConfirmed });
+        return ContactChange.Applied;
+    }
+
+    private static void TakeDetails(Client client, IntakeRequest request)
+    {
+        client.NameSealed = request.NameSealed ?? client.NameSealed;
+        client.PhoneSealed = request.PhoneSealed ?? client.PhoneSealed;
+    }
+
+    private static ConsentRecord Consent(Guid clientId, Guid? intakeId, bool granted, string version, string source, DateTimeOffset now) => new()
     {
         Id = Guid.CreateVersion7(),
         ClientId = clientId,
@@ -251,14 +273,14 @@ public sealed partial class ClientGrain(
         Granted = granted,
         TextVersion = version,
         Source = source,
-        RecordedAt = now,
+        RecordedAt = now.UtcDateTime,
     };
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Client {ClientId} accepted intake {IntakeId} (new client: {IsNewClient})")]
-    private static partial void LogAccepted(ILogger logger, Guid clientId, Guid intakeId, bool isNewClient);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Client {ClientId} accepted intake {IntakeId} (new client: {IsNewClient}; {Submission})")]
+    private static partial void LogAccepted(ILogger logger, Guid clientId, Guid intakeId, bool isNewClient, Submission submission);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Client {ClientId} chose {Preference}")]
-    private static partial void LogPreference(ILogger logger, Guid clientId, PreferenceKind preference);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Client {ClientId} chose {Preference}: {Change}")]
+    private static partial void LogPreference(ILogger logger, Guid clientId, PreferenceKind preference, ContactChange change);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Client {ClientId} erased")]
     private static partial void LogErased(ILogger logger, Guid clientId);

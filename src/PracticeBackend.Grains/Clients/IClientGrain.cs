@@ -19,7 +19,7 @@ public interface IClientGrain : IGrainWithGuidKey
     /// </summary>
     Task<StaffCommandResult> EraseDetails(EraseClient command);
 
-    /// <summary>What the person chose through a link in an email: stop, pause, a new pace, or "not now".</summary>
+    /// <summary>What the person chose through a link in an email: stop, pause or resume, a new pace, "not now", or "yes, this request was mine".</summary>
     Task<PreferenceResult> ApplyPreference(ApplyPreference command);
 }
 
@@ -29,13 +29,18 @@ public enum PreferenceKind
     Pause = 2,
     ChangePace = 3,
     NotNow = 4,
+    Resume = 5,
+
+    /// <summary>The owner of a stopped or paused address confirms that a request sent with it was theirs.</summary>
+    ConfirmAddress = 6,
 }
 
 [GenerateSerializer, Immutable, Alias("practice.apply-preference")]
 public sealed record ApplyPreference(
     [property: Id(0)] PreferenceKind Kind,
-    [property: Id(1)] int? PauseDays,
-    [property: Id(2)] Domain.Intake.Pace? Pace);
+    [property: Id(1)] int? PauseDays = null,
+    [property: Id(2)] Domain.Intake.Pace? Pace = null,
+    [property: Id(3)] Guid? IntakeId = null);
 
 public enum PreferenceOutcome
 {
@@ -43,8 +48,13 @@ public enum PreferenceOutcome
     NotFound = 2,
 }
 
+/// <param name="PausedUntil">Set while the person is paused.</param>
+/// <param name="Change">What the choice did: applied, nothing to change, or an earlier stop still stands.</param>
 [GenerateSerializer, Immutable, Alias("practice.preference-result")]
-public sealed record PreferenceResult([property: Id(0)] PreferenceOutcome Outcome, [property: Id(1)] DateTimeOffset? PausedUntil);
+public sealed record PreferenceResult(
+    [property: Id(0)] PreferenceOutcome Outcome,
+    [property: Id(1)] DateTimeOffset? PausedUntil,
+    [property: Id(2)] Domain.Contacts.ContactChange Change = Domain.Contacts.ContactChange.Unchanged);
 
 [GenerateSerializer, Immutable, Alias("practice.erase-client")]
 public sealed record EraseClient([property: Id(0)] StaffActor Actor, [property: Id(1)] string AuditAction);

@@ -35,6 +35,8 @@ internal sealed class IntakeRequestConfiguration : IEntityTypeConfiguration<Inta
         builder.HasIndex(r => r.IdempotencyKeyHash).IsUnique();
         builder.HasIndex(r => new { r.Status, r.NeedsPromptAttention, r.SubmittedAt });
         builder.Property(r => r.ClosedReason).HasConversion<string>().HasMaxLength(32);
+        builder.Property(r => r.AutomationStoppedReason).HasMaxLength(32);
+        builder.Property(r => r.TimeZone).HasMaxLength(IntakeLimits.TimeZoneMaxLength);
         builder.HasIndex(r => r.AssignedTherapistId);
         builder.HasOne<Therapist>().WithMany().HasForeignKey(r => r.AssignedTherapistId);
         builder.HasMany(r => r.Events).WithOne().HasForeignKey(e => e.IntakeRequestId);
@@ -116,7 +118,8 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         builder.Property(m => m.Status).HasConversion<string>().HasMaxLength(16);
         builder.Property(m => m.OutcomeReason).HasConversion<string>().HasMaxLength(32);
         builder.Property(m => m.ServerReply).HasMaxLength(512);
-        builder.Property(m => m.LastError).HasMaxLength(128);
+        builder.Property(m => m.StatusReason).HasMaxLength(128);
+        builder.Property(m => m.DueRule).HasMaxLength(48);
         builder.HasIndex(m => new { m.Status, m.DueAt });
         builder.HasIndex(m => m.ClientId);
 

@@ -29,5 +29,8 @@ public static class TokenPurposes
     public const string NotNow = "not-now";
     public const string Erase = "erase";
 
-    public static readonly IReadOnlyList<string> All = [Stop, Pause, ChangePace, NotNow, Erase];
+    /// <summary>"Yes, it was me": confirms the request an address confirmation was about (its outbox row names it).</summary>
+    public const string ConfirmAddress = "confirm-address";
+
+    public static readonly IReadOnlyList<string> All = [Stop, Pause, ChangePace, NotNow, Erase, ConfirmAddress];
 }

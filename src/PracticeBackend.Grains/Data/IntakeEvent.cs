@@ -25,4 +25,5 @@ public static class IntakeEventKinds
     public const string Closed = "closed";
     public const string PersonalMessage = "personal-message";
     public const string Replied = "replied";
+    public const string AddressConfirmed = "address-confirmed";
 }

@@ -31,6 +31,18 @@ public sealed class IntakeRequest
     /// <summary>Set when automated follow-ups must not continue (a reply, "not now", a human is needed): why, as a code.</summary>
     public string? AutomationStoppedReason { get; set; }
 
+    /// <summary>Sent with the address of someone who had said stop (or paused): nothing goes but the address confirmation until its owner confirms.</summary>
+    public bool AwaitingAddressConfirmation { get; set; }
+
+    /// <summary>The name given with this request (sealed); it becomes the client's once contact is open or confirmed.</summary>
+    public byte[]? NameSealed { get; set; }
+
+    /// <summary>The phone number given with this request (sealed).</summary>
+    public byte[]? PhoneSealed { get; set; }
+
+    /// <summary>The IANA zone given with this request.</summary>
+    public string TimeZone { get; set; } = "";
+
     /// <summary>SHA-256 of the caller's Idempotency-Key, when one was sent; unique.</summary>
     public byte[]? IdempotencyKeyHash { get; set; }
 
@@ -47,12 +59,4 @@ public sealed class IntakeRequest
     public uint Version { get; set; }
 
     public List<IntakeEvent> Events { get; } = [];
-}
-
-public static class AutomationStopReasons
-{
-    public const string NeedsAHuman = "needs-a-human";
-    public const string NotNow = "not-now";
-    public const string Replied = "replied";
-    public const string PersonWillReachOut = "person-will-reach-out";
 }

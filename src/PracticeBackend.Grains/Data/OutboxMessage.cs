@@ -1,27 +1,35 @@
 using PracticeBackend.Domain.Intake;
-using PracticeBackend.Domain.Pacing;
+using PracticeBackend.Domain.Messages;
 
 namespace PracticeBackend.Grains.Data;
 
 /// <summary>
 /// One email we intend to send, written in the same transaction as the command that planned it.
-/// A send job claims it exactly once (<see cref="OutboxStatus.Planned"/> → <see cref="OutboxStatus.Sending"/>),
-/// re-checking the person's state under that claim.
+/// A send job claims it exactly once (<see cref="MessageStatus.Planned"/> → <see cref="MessageStatus.Sending"/>),
+/// re-checking the person's state under that claim. The rules live in <see cref="Correspondence"/>;
+/// these are its rows (see <c>Messaging/CorrespondenceRows</c>).
 /// </summary>
 public sealed class OutboxMessage
 {
     public Guid Id { get; set; }
 
-    public Guid ClientId { get; set; }
+    /// <summary>The person it is to or about; null only for practice-wide staff notes.</summary>
+    public Guid? ClientId { get; set; }
 
     public Guid? IntakeRequestId { get; set; }
 
     public MessageKind Kind { get; set; }
 
-    public OutboxStatus Status { get; set; }
+    public MessageStatus Status { get; set; }
 
-    /// <summary>Not before this instant (already moved into the recipient's send window when planned).</summary>
+    /// <summary>Not before this instant, as planning last chose it.</summary>
     public DateTime DueAt { get; set; }
+
+    /// <summary>Which rule chose <see cref="DueAt"/> (<see cref="TimingRules"/>): shown to staff with the message.</summary>
+    public string? DueRule { get; set; }
+
+    /// <summary>After a transient failure: not before this (the retry backoff survives re-planning).</summary>
+    public DateTime? RetryAt { get; set; }
 
     public int Attempts { get; set; }
 
@@ -34,8 +42,8 @@ public sealed class OutboxMessage
     /// <summary>The SMTP server's reply to our DATA (or the pickup file name).</summary>
     public string? ServerReply { get; set; }
 
-    /// <summary>What went wrong last, as a category (never an address or message text).</summary>
-    public string? LastError { get; set; }
+    /// <summary>Why it was cancelled, or the last failure, as a category (never an address or message text); cleared once it is sent.</summary>
+    public string? StatusReason { get; set; }
 
     /// <summary>When a send job was last enqueued for this row; null means none is live.</summary>
     public DateTime? JobEnqueuedAt { get; set; }
@@ -48,19 +56,4 @@ public sealed class OutboxMessage
     public Guid? AuthorUserId { get; set; }
 
     public DateTime CreatedAt { get; set; }
-}
-
-public enum OutboxStatus
-{
-    Planned = 1,
-    Sending = 2,
-    Sent = 3,
-
-    /// <summary>The send may or may not have reached the server (failure after DATA began, or a crash): never resent automatically.</summary>
-    Uncertain = 4,
-
-    Cancelled = 5,
-
-    /// <summary>Gave up: a permanent rejection, or transient failures for longer than the retry budget.</summary>
-    Failed = 6,
 }

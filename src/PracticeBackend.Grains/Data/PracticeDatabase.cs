@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Logging;
 using Microsoft.EntityFrameworkCore.Design;
 
 namespace PracticeBackend.Grains.Data;
@@ -9,7 +11,15 @@ public static class PracticeDatabase
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, string connectionString) =>
         options
             .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("ef_migrations_history"))
-            .UseSnakeCaseNamingConvention();
+            .UseSnakeCaseNamingConvention()
+
+            // A failed command surfaces as an exception, which the caller handles (a unique-key race answered
+            // from the winner's row) or reports once, with context: EF's own error lines would log the handled
+            // races as errors with stack traces, and every failure twice.
+            .ConfigureWarnings(warnings => warnings.Log(
+                (CoreEventId.SaveChangesFailed, LogLevel.Debug),
+                (CoreEventId.QueryIterationFailed, LogLevel.Debug),
+                (RelationalEventId.CommandError, LogLevel.Debug)));
 }
 
 /// <summary>Lets <c>dotnet ef migrations add</c> build the model without a database or the app's start-up (STACK P7).</summary>

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
-using PracticeBackend.Domain.Contacts;
 using PracticeBackend.Domain.Intake;
+using PracticeBackend.Domain.Messages;
 using PracticeBackend.Domain.Pacing;
 using PracticeBackend.Grains.Clients;
 using PracticeBackend.Grains.Data;
@@ -63,7 +63,7 @@ public sealed partial class IntakeRequestGrain(
     }
 
     public Task<StaffCommandResult> Assign(AssignIntake command) =>
-        ChangeAsync(command.Actor, AuditActions.IntakeAssign, async (db, request, now) =>
+        ChangeAsync(command.Actor, AuditActions.IntakeAssign, async (db, rows, request, now) =>
         {
             if (!command.Actor.IsAdmin && command.TherapistId != command.Actor.TherapistId)
             {
@@ -80,100 +80,98 @@ public sealed partial class IntakeRequestGrain(
                 return StaffCommandOutcome.UnknownTherapist;
             }
 
+            var outcome = Outcome(rows.Correspondence.Assign(request.Id));
+            if (outcome != StaffCommandOutcome.Done)
+            {
+                return outcome;
+            }
+
             request.AssignedTherapistId = command.TherapistId;
-            request.Status = IntakeTransitions.AfterAssign(request.Status);
             db.IntakeEvents.Add(Event(request, now, IntakeEventKinds.Assigned, command.Actor, command.TherapistId, null));
             return StaffCommandOutcome.Done;
         });
 
     public Task<StaffCommandResult> Close(CloseIntake command) =>
-        ChangeAsync(command.Actor, AuditActions.IntakeClose, (db, request, now) =>
+        ChangeAsync(command.Actor, AuditActions.IntakeClose, (db, rows, request, now) =>
         {
-            if (!IntakeTransitions.CanClose(request.Status))
+            var outcome = Outcome(rows.Correspondence.CloseByStaff(request.Id, command.Reason, now));
+            if (outcome == StaffCommandOutcome.Done)
             {
-                return Task.FromResult(StaffCommandOutcome.NotAllowedInThisState);
+                request.ClosedReason = command.Reason;
+                request.ClosedAt = now.UtcDateTime;
+                db.IntakeEvents.Add(Event(request, now, IntakeEventKinds.Closed, command.Actor, null, command.Reason.ToWire()));
             }
 
-            request.Status = IntakeStatus.Closed;
-            request.ClosedReason = command.Reason;
-            request.ClosedAt = now;
-            db.IntakeEvents.Add(Event(request, now, IntakeEventKinds.Closed, command.Actor, null, command.Reason.ToWire()));
-
-            // No silent declines: every closed request ends with one outcome message.
-            var outcome = OutboxPlanner.NewMessage(request.ClientId, request.Id, MessageKind.Outcome, now, now);
-            outcome.OutcomeReason = command.Reason;
-            db.OutboxMessages.Add(outcome);
-            return Task.FromResult(StaffCommandOutcome.Done);
+            return Task.FromResult(outcome);
         });
 
     public Task<StaffCommandResult> SendPersonalMessage(SendPersonalMessage command) =>
-        ChangeAsync(command.Actor, AuditActions.PersonalMessage, async (db, request, now) =>
+        ChangeAsync(command.Actor, AuditActions.PersonalMessage, (db, rows, request, now) =>
         {
-            var client = await db.Clients.SingleAsync(c => c.Id == request.ClientId);
-            if (client.ErasedAt is not null || client.ContactStatus is ContactStatus.Stopped or ContactStatus.Bounced)
+            var messageId = Guid.CreateVersion7();
+            var outcome = Outcome(rows.Correspondence.WritePersonally(request.Id, messageId, now));
+            if (outcome == StaffCommandOutcome.Done)
             {
-                return StaffCommandOutcome.NotAllowedInThisState;
+                rows.WriteBack(db, now.UtcDateTime);
+                var message = rows.Message(messageId);
+                message.BodySealed = command.BodySealed;
+                message.AuthorUserId = command.Actor.UserId;
+                db.IntakeEvents.Add(Event(request, now, IntakeEventKinds.PersonalMessage, command.Actor, null, null));
             }
 
-            // A personal message pauses automation and resets the pacing clock (DESIGN.md).
-            request.LastContactAt = now;
-            var message = OutboxPlanner.NewMessage(request.ClientId, request.Id, MessageKind.Personal, now, now);
-            message.BodySealed = command.BodySealed;
-            message.AuthorUserId = command.Actor.UserId;
-            db.OutboxMessages.Add(message);
-            db.IntakeEvents.Add(Event(request, now, IntakeEventKinds.PersonalMessage, command.Actor, null, null));
-            return StaffCommandOutcome.Done;
+            return Task.FromResult(outcome);
         });
 
     public Task<StaffCommandResult> MarkReplied(MarkReplied command) =>
-        ChangeAsync(command.Actor, AuditActions.IntakeReplied, (db, request, now) =>
+        ChangeAsync(command.Actor, AuditActions.IntakeReplied, (db, rows, request, now) =>
         {
             // A reply means a conversation between people: automated follow-ups end for this request.
-            request.LastContactAt = now;
-            request.AutomationStoppedReason ??= AutomationStopReasons.Replied;
-            db.IntakeEvents.Add(Event(request, now, IntakeEventKinds.Replied, command.Actor, null, null));
-            return Task.FromResult(StaffCommandOutcome.Done);
+            var outcome = Outcome(rows.Correspondence.Replied(request.Id, now));
+            if (outcome == StaffCommandOutcome.Done)
+            {
+                db.IntakeEvents.Add(Event(request, now, IntakeEventKinds.Replied, command.Actor, null, null));
+            }
+
+            return Task.FromResult(outcome);
         });
 
     /// <summary>
     /// One staff change in one transaction: the client row lock (shared with the send job), need-to-know
-    /// (an invisible request is "not found"), the change, its timeline event, its audit row, and the
-    /// re-planned outbox.
+    /// (an invisible request is "not found"), the change, its timeline event, its audit row, and what the
+    /// person's correspondence planned because of it.
     /// </summary>
     private async Task<StaffCommandResult> ChangeAsync(
         StaffActor actor,
         string auditAction,
-        Func<PracticeDbContext, IntakeRequest, DateTime, Task<StaffCommandOutcome>> change)
+        Func<PracticeDbContext, CorrespondenceRows, IntakeRequest, DateTimeOffset, Task<StaffCommandOutcome>> change)
     {
         var intakeId = this.GetPrimaryKey();
         await using var db = await contexts.CreateDbContextAsync();
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = clock.GetUtcNow();
         if (_request is null || !actor.MaySee(_request))
         {
-            db.AuditEvents.Add(actor.Audit(now, auditAction, AuditSubjects.IntakeRequest, intakeId, AuditOutcomes.NotFound));
+            db.AuditEvents.Add(actor.Audit(now.UtcDateTime, auditAction, AuditSubjects.IntakeRequest, intakeId, AuditOutcomes.NotFound));
             await db.SaveChangesAsync();
             DeactivateOnIdle();
             return new StaffCommandResult(StaffCommandOutcome.NotFound);
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync();
-        var client = await OutboxPlanner.LockClientAsync(db, _request.ClientId, CancellationToken.None);
-        var request = await db.IntakeRequests.SingleAsync(r => r.Id == intakeId);
-        var outcome = actor.MaySee(request) ? await change(db, request, now) : StaffCommandOutcome.NotFound;
-        if (outcome != StaffCommandOutcome.Done)
+        var rows = await CorrespondenceRows.LockAsync(db, _request.ClientId, pacing, CancellationToken.None);
+        var request = rows.Request(intakeId);
+        var outcome = actor.MaySee(request) ? await change(db, rows, request, now) : StaffCommandOutcome.NotFound;
+        if (outcome == StaffCommandOutcome.Done)
+        {
+            rows.WriteBack(db, now.UtcDateTime);
+        }
+        else
         {
             db.ChangeTracker.Clear();
         }
 
-        db.AuditEvents.Add(actor.Audit(now, auditAction, AuditSubjects.IntakeRequest, intakeId,
+        db.AuditEvents.Add(actor.Audit(now.UtcDateTime, auditAction, AuditSubjects.IntakeRequest, intakeId,
             outcome == StaffCommandOutcome.Done ? AuditOutcomes.Success : AuditOutcomes.Denied));
         await db.SaveChangesAsync();
-        if (outcome == StaffCommandOutcome.Done)
-        {
-            await OutboxPlanner.ReplanAsync(db, client, pacing, now, CancellationToken.None);
-            await db.SaveChangesAsync();
-        }
-
         await transaction.CommitAsync();
         _request = await LoadAsync(CancellationToken.None);
         if (outcome == StaffCommandOutcome.Done)
@@ -184,10 +182,17 @@ public sealed partial class IntakeRequestGrain(
         return new StaffCommandResult(outcome);
     }
 
-    private static IntakeEvent Event(IntakeRequest request, DateTime at, string kind, StaffActor actor, Guid? therapistId, string? detail) => new()
+    private static StaffCommandOutcome Outcome(StaffChange change) => change switch
+    {
+        StaffChange.Done => StaffCommandOutcome.Done,
+        StaffChange.NotAllowedInThisState => StaffCommandOutcome.NotAllowedInThisState,
+        _ => StaffCommandOutcome.NotFound,
+    };
+
+    private static IntakeEvent Event(IntakeRequest request, DateTimeOffset at, string kind, StaffActor actor, Guid? therapistId, string? detail) => new()
     {
         IntakeRequestId = request.Id,
-        At = at,
+        At = at.UtcDateTime,
         Kind = kind,
         ActorUserId = actor.UserId,
         TherapistId = therapistId,

@@ -13,7 +13,7 @@ namespace PracticeBackend.Grains.Security;
 /// so every node computes the same index; a database dump without the Data Protection keys cannot
 /// reverse it by guessing addresses.
 /// </summary>
-public sealed class BlindIndex(IDbContextFactory<PracticeDbContext> contexts, IDataProtectionProvider provider) : IDisposable
+public sealed class BlindIndex(IDbContextFactory<PracticeDbContext> contexts, IDataProtectionProvider provider, PracticeClock clock) : IDisposable
 {
     private const string SecretName = "blind-index-key-v1";
     private readonly IDataProtector _protector = provider.CreateProtector("PracticeBackend.AppSecrets.v1");
@@ -57,7 +57,7 @@ public sealed class BlindIndex(IDbContextFactory<PracticeDbContext> contexts, ID
 
         // Two nodes starting together may both propose a key; the first insert wins and both read it back.
         await db.Database.ExecuteSqlInterpolatedAsync(
-            $"INSERT INTO app_secrets (name, protected_value, created_at) VALUES ({SecretName}, {candidate}, {DateTime.UtcNow}) ON CONFLICT (name) DO NOTHING",
+            $"INSERT INTO app_secrets (name, protected_value, created_at) VALUES ({SecretName}, {candidate}, {clock.GetUtcNow().UtcDateTime}) ON CONFLICT (name) DO NOTHING",
             cancellationToken);
         var stored = await db.AppSecrets.AsNoTracking().SingleAsync(s => s.Name == SecretName, cancellationToken);
         return _protector.Unprotect(stored.ProtectedValue);

@@ -24,8 +24,9 @@ public sealed record StaffActor(
 
     public static StaffActor System(string jobName) => new(Guid.Empty, SystemRole, null, jobName, false);
 
-    public bool MaySee(IntakeRequest request) =>
-        NeedToKnow.MaySeeRequest(IsAdmin, TherapistId, request.AssignedTherapistId, UnassignedPoolVisible);
+    public Viewer Viewer => new(IsAdmin, TherapistId, UnassignedPoolVisible);
+
+    public bool MaySee(IntakeRequest request) => NeedToKnow.MaySee(Viewer, request.AssignedTherapistId);
 
     public AuditEvent Audit(DateTime at, string action, string subjectType, Guid? subjectId, string outcome) => new()
     {

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using PracticeBackend.Api.Email;
 using PracticeBackend.Api.Hosting;
 using PracticeBackend.Api.Jobs;
+using PracticeBackend.Domain.Contacts;
 using PracticeBackend.Domain.Intake;
 using PracticeBackend.Grains.Clients;
 using PracticeBackend.Grains.Data;
@@ -24,10 +25,14 @@ public static class EmailLinks
     public sealed record Look(string Token) : IRequest<string?>;
 
     /// <summary>Pressing the button (or a mail provider's RFC 8058 one-click POST).</summary>
-    public sealed record Act(string Token, string? Days, string? Pace) : IRequest<Answer>;
+    /// <param name="Resume">The pause page's "resume now" button.</param>
+    public sealed record Act(string Token, string? Days, string? Pace, bool Resume = false) : IRequest<Answer>;
 
-    /// <summary>What the page says afterwards; <see cref="AskAgainFor"/> when the choice was missing or not one offered.</summary>
-    public sealed record Answer(string Title, string Text, string? AskAgainFor = null, bool Gone = false);
+    /// <summary>
+    /// What the page says afterwards; <see cref="AskAgainFor"/> when the choice was missing or not one
+    /// offered; <see cref="OfferResume"/> when the way back (resuming a pause) belongs on the page.
+    /// </summary>
+    public sealed record Answer(string Title, string Text, string? AskAgainFor = null, bool Gone = false, bool OfferResume = false);
 
     internal sealed class LookHandler(IDbContextFactory<PracticeDbContext> contexts) : IRequestHandler<Look, string?>
     {
@@ -50,23 +55,39 @@ public static class EmailLinks
             switch (found.Purpose)
             {
                 case TokenPurposes.Stop:
-                    await client.ApplyPreference(new ApplyPreference(PreferenceKind.StopEmails, null, null));
+                    await client.ApplyPreference(new ApplyPreference(PreferenceKind.StopEmails));
                     return new Answer("You won't get more emails from us", "That's done, and it took effect straight away. If you ever want to talk, you're welcome to write to us again.");
-                case TokenPurposes.Pause when int.TryParse(request.Days, out var days) && days is 30 or 90:
-                    var paused = await client.ApplyPreference(new ApplyPreference(PreferenceKind.Pause, days, null));
-                    return paused.PausedUntil is { } until
-                        ? new Answer("Paused", $"We won't write before {until:d MMMM yyyy}. Nothing else changes, and there's nothing you need to do.")
-                        : new Answer("Nothing more will be sent", "You asked us to stop emails earlier, and that still stands.");
-                case TokenPurposes.ChangePace when WireNames.TryParsePace(request.Pace, out var pace):
-                    await client.ApplyPreference(new ApplyPreference(PreferenceKind.ChangePace, null, pace));
+                case TokenPurposes.Pause when request.Resume:
+                    var resumed = await client.ApplyPreference(new ApplyPreference(PreferenceKind.Resume));
                     outbox.Nudge();
-                    return new Answer("Thanks — we've noted that", "We'll keep to the pace you chose.");
+                    return resumed.Change == ContactChange.StopStands
+                        ? StopStands
+                        : new Answer("Emails can come again", "We'll keep to the pace you chose. If you'd like a break again, the pause link is in every email.");
+                case TokenPurposes.Pause when int.TryParse(request.Days, out var days) && days is 30 or 90:
+                    var paused = await client.ApplyPreference(new ApplyPreference(PreferenceKind.Pause, days));
+                    return paused.PausedUntil is { } until
+                        ? new Answer("Paused", $"We won't write before {until:d MMMM yyyy}. Nothing else changes, and there's nothing you need to do.", OfferResume: true)
+                        : StopStands;
+                case TokenPurposes.ChangePace when WireNames.TryParsePace(request.Pace, out var pace):
+                    var changed = await client.ApplyPreference(new ApplyPreference(PreferenceKind.ChangePace, Pace: pace));
+                    outbox.Nudge();
+                    return changed.Change == ContactChange.StopStands
+                        ? new Answer("We've noted that", "You asked us to stop emails earlier, and that still stands: we won't write. If you write to us again, we'll keep to the pace you chose.")
+                        : new Answer("Thanks — we've noted that", "We'll keep to the pace you chose, counting from today.");
                 case TokenPurposes.Pause or TokenPurposes.ChangePace:
                     return new Answer("", "", AskAgainFor: found.Purpose);
                 case TokenPurposes.NotNow:
-                    await client.ApplyPreference(new ApplyPreference(PreferenceKind.NotNow, null, null));
+                    var closed = await client.ApplyPreference(new ApplyPreference(PreferenceKind.NotNow));
                     outbox.Nudge();
-                    return new Answer("Thank you for letting us know", "We've closed your request. You'll get one short note confirming it, and then nothing more. The door stays open if you ever want to write again.");
+                    return closed.Change == ContactChange.Applied
+                        ? new Answer("Thank you for letting us know", "We've closed your request. You'll get one short note confirming it, and then nothing more. The door stays open if you ever want to write again.")
+                        : new Answer("Your request is already closed", "We won't write about it again. The door stays open if you ever want to write to us.");
+                case TokenPurposes.ConfirmAddress:
+                    var confirmed = await client.ApplyPreference(new ApplyPreference(PreferenceKind.ConfirmAddress, IntakeId: await RequestOfAsync(contexts, found)));
+                    outbox.Nudge();
+                    return confirmed.Change == ContactChange.Applied
+                        ? new Answer("Thank you, we'll reply", "A person from our practice will read your message and reply, at the pace you chose. There's nothing else you need to do.")
+                        : new Answer("Nothing to confirm", "This request was confirmed already, or is no longer open. Nothing has changed.");
                 case TokenPurposes.Erase:
                     await client.EraseDetails(new EraseClient(StaffActor.System("self-service"), AuditActions.ClientErase));
                     return new Answer("Your details have been erased", "We've removed your name, contact details and what you wrote to us. We won't contact you again.");
@@ -86,18 +107,31 @@ public static class EmailLinks
         links.MapPost("/{token}", async (string token, HttpRequest request, IMediator mediator, IOptions<PracticeOptions> practice, CancellationToken cancellationToken) =>
         {
             var form = request.HasFormContentType ? await request.ReadFormAsync(cancellationToken) : null;
-            var answer = await mediator.Send(new Act(token, form?["days"], form?["pace"]), cancellationToken);
+            var answer = await mediator.Send(new Act(token, form?["days"], form?["pace"], Resume: form?.ContainsKey("resume") == true), cancellationToken);
             return answer switch
             {
                 { Gone: true } => Page(practice.Value, answer.Title, answer.Text, null, HttpStatusCode.NotFound),
                 { AskAgainFor: { } purpose } => Ask(practice.Value, purpose, HttpStatusCode.BadRequest),
+                { OfferResume: true } => Page(practice.Value, answer.Title, answer.Text, "<p>Changed your mind?</p>" + Button("Resume emails now", "resume", "1")),
                 _ => Page(practice.Value, answer.Title, answer.Text, null),
             };
         }).DisableAntiforgery();
     }
 
+    private static readonly Answer StopStands = new("Nothing more will be sent", "You asked us to stop emails earlier, and that still stands.");
+
     private const string GoneTitle = "This link isn't active any more";
     private const string GoneText = "Nothing has changed. If you'd like to reach the practice, you're welcome to write to us directly.";
+
+    /// <summary>The request an address confirmation was about: its token came with that message.</summary>
+    private static async Task<Guid?> RequestOfAsync(IDbContextFactory<PracticeDbContext> contexts, ContactToken token)
+    {
+        await using var db = await contexts.CreateDbContextAsync();
+        return await db.OutboxMessages.AsNoTracking()
+            .Where(m => m.Id == token.OutboxMessageId)
+            .Select(m => m.IntakeRequestId)
+            .SingleOrDefaultAsync();
+    }
 
     private static async Task<ContactToken?> FindAsync(IDbContextFactory<PracticeDbContext> contexts, string token)
     {
@@ -124,6 +158,8 @@ public static class EmailLinks
             PaceChoices(), status),
         TokenPurposes.NotNow => Page(practice, "Not now, or no thanks?", "That's completely fine. We'll close your request and send one short note to confirm, then nothing more.",
             Button("Close my request"), status),
+        TokenPurposes.ConfirmAddress => Page(practice, "Was it you who wrote to us?", "If you sent us a message with this email address and would like a reply, confirm here. If not, you can close this page: nothing will change.",
+            Button("Yes, it was me, please reply"), status),
         TokenPurposes.Erase => Page(practice, "Erase your details?", "We'll remove your name, contact details and what you wrote to us, and we won't contact you again. This can't be undone.",
             Button("Erase my details"), status),
         _ => Page(practice, GoneTitle, GoneText, null, HttpStatusCode.NotFound),

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using PracticeBackend.Api.Security;
 using PracticeBackend.Domain.Intake;
-using PracticeBackend.Domain.Pacing;
+using PracticeBackend.Domain.Messages;
 using PracticeBackend.Grains.Clients;
 using PracticeBackend.Grains.Data;
 using PracticeBackend.Grains.Security;

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using PracticeBackend.Api.Security;
 using PracticeBackend.Domain.Intake;
-using PracticeBackend.Domain.Pacing;
+using PracticeBackend.Domain.Messages;
 using PracticeBackend.Grains.Data;
 using PracticeBackend.Grains.Security;
 using PracticeBackend.Grains.Staff;
@@ -35,8 +35,11 @@ public static class IntakeDetail
         TimelineEntry[] Timeline,
         MessageEntry[] Messages);
 
-    /// <summary>Every email planned for this request and what became of it; "uncertain" ones need a human to check.</summary>
-    public sealed record MessageEntry(Guid Id, string Kind, string Status, DateTimeOffset DueAt, DateTimeOffset? SentAt, int Attempts, string? LastError);
+    /// <summary>
+    /// Every email planned for this request and what became of it: when it is due and which rule chose that
+    /// time, or why it will not go (<paramref name="StatusReason"/>); "uncertain" ones need a human to check.
+    /// </summary>
+    public sealed record MessageEntry(Guid Id, string Kind, string Status, DateTimeOffset DueAt, string? DueRule, DateTimeOffset? SentAt, int Attempts, string? StatusReason);
 
     public sealed record TimelineEntry(DateTimeOffset At, string Kind, Guid? ActorUserId, Guid? TherapistId, string? Detail);
 
@@ -83,7 +86,7 @@ public static class IntakeDetail
                 request.ClosedReason?.ToWire(),
                 [.. request.Events.Select(e => new TimelineEntry(new DateTimeOffset(e.At, TimeSpan.Zero), e.Kind, e.ActorUserId, e.TherapistId, e.Detail))],
                 [.. messages.Select(m => new MessageEntry(m.Id, m.Kind.ToWire(), m.Status.ToString().ToLowerInvariant(), new DateTimeOffset(m.DueAt, TimeSpan.Zero),
-                    m.SentAt is { } sent ? new DateTimeOffset(sent, TimeSpan.Zero) : null, m.Attempts, m.LastError))]);
+                    m.DueRule, m.SentAt is { } sent ? new DateTimeOffset(sent, TimeSpan.Zero) : null, m.Attempts, m.StatusReason))]);
         }
     }
 

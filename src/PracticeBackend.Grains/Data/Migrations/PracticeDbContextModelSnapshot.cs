@@ -518,8 +518,13 @@ namespace PracticeBackend.Grains.Data.Migrations
                         .HasColumnName("assigned_therapist_id");
 
                     b.Property<string>("AutomationStoppedReason")
-                        .HasColumnType("text")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
                         .HasColumnName("automation_stopped_reason");
+
+                    b.Property<bool>("AwaitingAddressConfirmation")
+                        .HasColumnType("boolean")
+                        .HasColumnName("awaiting_address_confirmation");
 
                     b.Property<Guid>("ClientId")
                         .HasColumnType("uuid")
@@ -546,6 +551,10 @@ namespace PracticeBackend.Grains.Data.Migrations
                         .HasColumnType("bytea")
                         .HasColumnName("message_sealed");
 
+                    b.Property<byte[]>("NameSealed")
+                        .HasColumnType("bytea")
+                        .HasColumnName("name_sealed");
+
                     b.Property<bool>("NeedsPromptAttention")
                         .HasColumnType("boolean")
                         .HasColumnName("needs_prompt_attention");
@@ -555,6 +564,10 @@ namespace PracticeBackend.Grains.Data.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("pace");
+
+                    b.Property<byte[]>("PhoneSealed")
+                        .HasColumnType("bytea")
+                        .HasColumnName("phone_sealed");
 
                     b.Property<string>("PreferredFormat")
                         .IsRequired()
@@ -575,6 +588,12 @@ namespace PracticeBackend.Grains.Data.Migrations
                     b.Property<DateTime>("SubmittedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("submitted_at");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("time_zone");
 
                     b.Property<uint>("Version")
                         .IsConcurrencyToken()
@@ -623,7 +642,7 @@ namespace PracticeBackend.Grains.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("claimed_at");
 
-                    b.Property<Guid>("ClientId")
+                    b.Property<Guid?>("ClientId")
                         .HasColumnType("uuid")
                         .HasColumnName("client_id");
 
@@ -634,6 +653,11 @@ namespace PracticeBackend.Grains.Data.Migrations
                     b.Property<DateTime>("DueAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("due_at");
+
+                    b.Property<string>("DueRule")
+                        .HasMaxLength(48)
+                        .HasColumnType("character varying(48)")
+                        .HasColumnName("due_rule");
 
                     b.Property<DateTime?>("FirstAttemptAt")
                         .HasColumnType("timestamp with time zone")
@@ -653,15 +677,14 @@ namespace PracticeBackend.Grains.Data.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("kind");
 
-                    b.Property<string>("LastError")
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)")
-                        .HasColumnName("last_error");
-
                     b.Property<string>("OutcomeReason")
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("outcome_reason");
+
+                    b.Property<DateTime?>("RetryAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("retry_at");
 
                     b.Property<DateTime?>("SentAt")
                         .HasColumnType("timestamp with time zone")
@@ -677,6 +700,11 @@ namespace PracticeBackend.Grains.Data.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("status");
+
+                    b.Property<string>("StatusReason")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("status_reason");
 
                     b.HasKey("Id")
                         .HasName("pk_outbox_messages");
@@ -990,8 +1018,6 @@ namespace PracticeBackend.Grains.Data.Migrations
                     b.HasOne("PracticeBackend.Grains.Data.Client", null)
                         .WithMany()
                         .HasForeignKey("ClientId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
                         .HasConstraintName("fk_outbox_messages_clients_client_id");
 
                     b.HasOne("PracticeBackend.Grains.Data.IntakeRequest", null)

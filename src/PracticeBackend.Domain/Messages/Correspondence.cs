@@ -1,0 +1,373 @@
+using PracticeBackend.Domain.Contacts;
+using PracticeBackend.Domain.Intake;
+using PracticeBackend.Domain.Pacing;
+
+namespace PracticeBackend.Domain.Messages;
+
+/// <summary>What became of a submission.</summary>
+public enum Submission
+{
+    /// <summary>Contact was open: the request is acknowledged and the person's newest details stand.</summary>
+    Welcomed = 1,
+
+    /// <summary>The address belongs to someone who said stop (or paused, or bounced): stored, and its owner is asked to confirm.</summary>
+    AwaitingAddressConfirmation = 2,
+}
+
+/// <summary>The outcome of a staff change to a request's correspondence.</summary>
+public enum StaffChange
+{
+    Done = 1,
+    NotAllowedInThisState = 2,
+    UnknownRequest = 3,
+}
+
+/// <summary>What the send job may do with a message it is about to send.</summary>
+public abstract record Claim
+{
+    public sealed record Send : Claim;
+
+    public sealed record Deferred(DateTimeOffset Until, string Rule) : Claim;
+
+    public sealed record Cancelled(string Reason) : Claim;
+
+    /// <summary>Already claimed, sent or cancelled: nothing to do (a second run of the job).</summary>
+    public sealed record NotPlanned : Claim;
+}
+
+/// <summary>What the transport said.</summary>
+public abstract record SendResult
+{
+    public sealed record Sent : SendResult;
+
+    /// <summary>Nothing reached the server's DATA phase: safe to try again later.</summary>
+    public sealed record Transient(string Category) : SendResult;
+
+    /// <summary>The server refused for good; a refused recipient means the address bounced.</summary>
+    public sealed record Permanent(string Category, bool RecipientRejected) : SendResult;
+
+    /// <summary>It may have been delivered: never resent automatically.</summary>
+    public sealed record Uncertain(string Category) : SendResult;
+}
+
+/// <summary>
+/// Everything we write to one person, and everything that decides it: their <see cref="Contact"/>, their
+/// requests as planning sees them, and every message from planned to sent. Each command applies one rule
+/// of DESIGN.md and re-plans before it returns, so the plan is always what the rules say now; the send
+/// job claims through <see cref="ClaimToSend"/>, which asks the same <see cref="Delivery"/> again.
+/// </summary>
+public sealed class Correspondence
+{
+    private readonly List<RequestState> _requests;
+    private readonly List<OutboxEntry> _messages;
+    private readonly PacingSettings _settings;
+
+    public Correspondence(Contact contact, IEnumerable<RequestState> requests, IEnumerable<OutboxEntry> messages, PacingSettings settings)
+    {
+        Contact = contact;
+        _requests = [.. requests];
+        _messages = [.. messages];
+        _settings = settings;
+    }
+
+    public Contact Contact { get; private set; }
+
+    public IReadOnlyList<RequestState> Requests => _requests;
+
+    public IReadOnlyList<OutboxEntry> Messages => _messages;
+
+    public RequestState? Request(Guid requestId) => _requests.Find(r => r.Id == requestId);
+
+    /// <summary>A new request arrives with this person's address.</summary>
+    public Submission Submit(Guid requestId, Pace pace, string timeZone, bool needsAHuman, DateTimeOffset now)
+    {
+        var welcomed = Contact.MayTakeNewDetailsAt(now);
+        if (welcomed)
+        {
+            // Writing in again is the newest word on how they'd like to be reached.
+            Contact = Contact.ConfirmAddress(pace, timeZone);
+        }
+
+        // The newest request is the one automation follows: older ones stay with staff, without check-ins of their own.
+        _requests.Where(r => r.IsOpen).ToList().ForEach(r => Replace(r.SupersededByANewerRequest()));
+        _requests.Add(new RequestState(
+            requestId,
+            IntakeStatus.Submitted,
+            now,
+            needsAHuman ? AutomationStopReasons.NeedsAHuman : null,
+            AwaitingAddressConfirmation: !welcomed));
+        Plan(welcomed ? MessageKind.Acknowledgement : MessageKind.AddressConfirmation, requestId, now);
+        if (needsAHuman)
+        {
+            Plan(MessageKind.StaffCrisisAlert, requestId, now);
+        }
+
+        Replan(now);
+        return welcomed ? Submission.Welcomed : Submission.AwaitingAddressConfirmation;
+    }
+
+    /// <summary>The owner of the address confirmed a request sent with it.</summary>
+    public bool ConfirmAddress(Guid requestId, Pace pace, string timeZone, DateTimeOffset now)
+    {
+        if (Request(requestId) is not { AwaitingAddressConfirmation: true } request || Contact.Erased)
+        {
+            return false;
+        }
+
+        Contact = Contact.ConfirmAddress(pace, timeZone);
+        Replace(request.AddressConfirmed(now));
+        Replan(now);
+        return true;
+    }
+
+    public ContactChange Stop(DateTimeOffset now)
+    {
+        var wasStopped = Contact.StatusAt(now) == ContactStatus.Stopped;
+        Contact = Contact.Stop();
+        Replan(now);
+        return wasStopped ? ContactChange.Unchanged : ContactChange.Applied;
+    }
+
+    public ContactChange Pause(DateTimeOffset until, DateTimeOffset now) => Change(Contact.Pause(until, now), now);
+
+    public ContactChange Resume(DateTimeOffset now) => Change(Contact.Resume(now), now);
+
+    /// <summary>A pace chosen by link counts from now for every open request; after a stop it is only recorded.</summary>
+    public ContactChange ChangePace(Pace pace, DateTimeOffset now)
+    {
+        var (contact, change) = Contact.ChangePace(pace, now);
+        Contact = contact;
+        if (change != ContactChange.StopStands)
+        {
+            _requests.ToList().ForEach(r => Replace(r.PaceChosen(now)));
+        }
+
+        Replan(now);
+        return change;
+    }
+
+    /// <summary>"Not now / no thanks": each open request closes, each with one short confirmation, then nothing more.</summary>
+    public int NotNow(DateTimeOffset now)
+    {
+        var open = _requests.Where(r => r.IsOpen).ToList();
+        foreach (var request in open)
+        {
+            Replace(request.DeclinedByPerson());
+            Plan(MessageKind.ClosedAtTheirRequest, request.Id, now, CloseReason.PersonDeclined);
+        }
+
+        Replan(now);
+        return open.Count;
+    }
+
+    /// <summary>Nothing is sent after erasure, ever.</summary>
+    public void Erase(DateTimeOffset now)
+    {
+        Contact = Contact.Erase();
+        _requests.Where(r => r.IsOpen).ToList().ForEach(r => Replace(r.ClosedByStaff()));
+        Replan(now);
+    }
+
+    /// <summary>A therapist takes the request: a submitted request is now in conversation.</summary>
+    public StaffChange Assign(Guid requestId)
+    {
+        if (Request(requestId) is not { } request)
+        {
+            return StaffChange.UnknownRequest;
+        }
+
+        if (!IntakeTransitions.CanAssign(request.Status))
+        {
+            return StaffChange.NotAllowedInThisState;
+        }
+
+        Replace(request with { Status = IntakeTransitions.AfterAssign(request.Status) });
+        return StaffChange.Done;
+    }
+
+    public StaffChange CloseByStaff(Guid requestId, CloseReason reason, DateTimeOffset now)
+    {
+        if (Request(requestId) is not { } request)
+        {
+            return StaffChange.UnknownRequest;
+        }
+
+        if (!IntakeTransitions.CanClose(request.Status))
+        {
+            return StaffChange.NotAllowedInThisState;
+        }
+
+        // No silent declines: every request staff close ends with one outcome message.
+        Replace(request.ClosedByStaff());
+        Plan(MessageKind.Outcome, requestId, now, reason);
+        Replan(now);
+        return StaffChange.Done;
+    }
+
+    /// <summary>Staff write in their own words: it goes in the send window and restarts the request's pacing clock.</summary>
+    public StaffChange WritePersonally(Guid requestId, Guid messageId, DateTimeOffset now)
+    {
+        if (Request(requestId) is not { } request)
+        {
+            return StaffChange.UnknownRequest;
+        }
+
+        if (Contact.Erased || Contact.StatusAt(now) is ContactStatus.Stopped or ContactStatus.Bounced || request.AwaitingAddressConfirmation)
+        {
+            return StaffChange.NotAllowedInThisState;
+        }
+
+        Replace(request.WrotePersonally(now));
+        _messages.Add(NewEntry(messageId, MessageKind.Personal, requestId, now, null));
+        Replan(now);
+        return StaffChange.Done;
+    }
+
+    public StaffChange Replied(Guid requestId, DateTimeOffset now)
+    {
+        if (Request(requestId) is not { } request)
+        {
+            return StaffChange.UnknownRequest;
+        }
+
+        Replace(request.Replied(now));
+        Replan(now);
+        return StaffChange.Done;
+    }
+
+    /// <summary>The last look before a message goes (DESIGN invariants 3 and 4), by the same rules that planned it.</summary>
+    public Claim ClaimToSend(Guid messageId, DateTimeOffset now)
+    {
+        if (_messages.Find(m => m.Id == messageId) is not { IsPlanned: true } message)
+        {
+            return new Claim.NotPlanned();
+        }
+
+        var request = message.RequestId is { } id ? Request(id) : null;
+        switch (Delivery.Decide(message.Kind.Rule(), request, message.DueAt, message.DueRule, new DeliveryContext(Contact, History(), _settings, now)))
+        {
+            case DoNotSend hold:
+                Cancel(message, hold.Reason);
+                return new Claim.Cancelled(hold.Reason);
+            case SendAt send when send.At > now:
+                message.DueAt = send.At;
+                message.DueRule = send.Rule;
+                return new Claim.Deferred(send.At, send.Rule);
+        }
+
+        message.Status = MessageStatus.Sending;
+        message.ClaimedAt = now;
+        message.Attempts++;
+        message.FirstAttemptAt ??= now;
+        return new Claim.Send();
+    }
+
+    /// <summary>A planned message that cannot go for a reason outside the person's state (e.g. no recipient is configured).</summary>
+    public bool Withdraw(Guid messageId, string reason)
+    {
+        if (_messages.Find(m => m.Id == messageId) is not { IsPlanned: true } message)
+        {
+            return false;
+        }
+
+        Cancel(message, reason);
+        return true;
+    }
+
+    /// <summary>
+    /// Records what the server said. The caller commits it, then calls <see cref="Replan"/> in a transaction
+    /// of its own, so that no planning failure can ever undo the record of a send.
+    /// </summary>
+    public void RecordOutcome(Guid messageId, SendResult result, DateTimeOffset now)
+    {
+        var message = _messages.Find(m => m.Id == messageId) ?? throw new ArgumentException("No such message.", nameof(messageId));
+        switch (result)
+        {
+            case SendResult.Sent:
+                message.Status = MessageStatus.Sent;
+                message.SentAt = now;
+                message.StatusReason = null;
+                message.RetryAt = null;
+                break;
+            case SendResult.Transient transient when RetryPolicy.NextAttempt(message.Attempts, message.FirstAttemptAt ?? now, now) is { } retry:
+                message.Status = MessageStatus.Planned;
+                message.RetryAt = retry;
+                message.DueAt = retry;
+                message.DueRule = TimingRules.RetryBackoff;
+                message.StatusReason = transient.Category;
+                break;
+            case SendResult.Transient transient:
+                message.Status = MessageStatus.Failed;
+                message.StatusReason = "gave-up:" + transient.Category;
+                break;
+            case SendResult.Permanent permanent:
+                message.Status = MessageStatus.Failed;
+                message.StatusReason = permanent.Category;
+                if (permanent.RecipientRejected)
+                {
+                    Contact = Contact.Bounce();
+                }
+
+                break;
+            case SendResult.Uncertain uncertain:
+                message.Status = MessageStatus.Uncertain;
+                message.StatusReason = uncertain.Category;
+                break;
+        }
+    }
+
+    /// <summary>Brings every planned message in line with the rules as they stand at <paramref name="now"/>.</summary>
+    public void Replan(DateTimeOffset now)
+    {
+        var changes = OutboxPlan.Replan(Contact, _requests, History(), [.. _messages.Where(m => m.IsPlanned).Select(m => m.AsPending())], _settings, now);
+        foreach (var move in changes.Reschedule)
+        {
+            var message = _messages.Single(m => m.Id == move.MessageId);
+            message.DueAt = move.DueAt;
+            message.DueRule = move.Rule;
+        }
+
+        foreach (var cancel in changes.Cancel)
+        {
+            Cancel(_messages.Single(m => m.Id == cancel.MessageId), cancel.Reason);
+        }
+
+        foreach (var add in changes.Add)
+        {
+            var entry = NewEntry(Guid.CreateVersion7(now), add.Kind, add.RequestId, now, null);
+            entry.DueAt = add.DueAt;
+            entry.DueRule = add.Rule;
+            _messages.Add(entry);
+        }
+    }
+
+    public IReadOnlyList<PastMessage> History() => [.. _messages.Select(m => m.AsPast()).OfType<PastMessage>()];
+
+    private ContactChange Change((Contact Contact, ContactChange Change) result, DateTimeOffset now)
+    {
+        Contact = result.Contact;
+        Replan(now);
+        return result.Change;
+    }
+
+    private void Plan(MessageKind kind, Guid requestId, DateTimeOffset now, CloseReason? reason = null) =>
+        _messages.Add(NewEntry(Guid.CreateVersion7(now), kind, requestId, now, reason));
+
+    private static OutboxEntry NewEntry(Guid id, MessageKind kind, Guid? requestId, DateTimeOffset now, CloseReason? reason) => new()
+    {
+        Id = id,
+        RequestId = requestId,
+        Kind = kind,
+        CreatedAt = now,
+        DueAt = now,
+        OutcomeReason = reason,
+    };
+
+    private static void Cancel(OutboxEntry message, string reason)
+    {
+        message.Status = MessageStatus.Cancelled;
+        message.StatusReason = reason;
+    }
+
+    private void Replace(RequestState request) => _requests[_requests.FindIndex(r => r.Id == request.Id)] = request;
+}

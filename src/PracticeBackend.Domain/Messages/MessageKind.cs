@@ -1,0 +1,70 @@
+namespace PracticeBackend.Domain.Messages;
+
+/// <summary>
+/// One distinct message: each kind has one template, and follows one row of DESIGN.md's table
+/// "Every kind of message" (<see cref="MessageRules"/>). Stored by name, so never renamed.
+/// </summary>
+public enum MessageKind
+{
+    Acknowledgement = 1,
+    GentleCheckIn = 2,
+    ClosingNote = 3,
+    ScheduledCheckIn = 4,
+
+    /// <summary>The outcome of a request staff closed (no silent declines).</summary>
+    Outcome = 5,
+
+    Personal = 6,
+
+    /// <summary>"A stopped address writes again": the one message that may go to an address whose owner said stop.</summary>
+    AddressConfirmation = 7,
+
+    /// <summary>Confirms the person's own "not now": their request is closed, nothing more follows.</summary>
+    ClosedAtTheirRequest = 8,
+
+    /// <summary>To the practice's on-duty address: a request with crisis language needs a prompt look. No PHI.</summary>
+    StaffCrisisAlert = 9,
+
+    /// <summary>To the practice's on-duty address: how many requests wait for a first human reply, and for how long. No PHI.</summary>
+    StaffWaitingNote = 10,
+}
+
+public static class MessageKinds
+{
+    private static readonly Dictionary<MessageKind, string> WireNames = new()
+    {
+        [MessageKind.Acknowledgement] = "acknowledgement",
+        [MessageKind.GentleCheckIn] = "gentle-check-in",
+        [MessageKind.ClosingNote] = "closing-note",
+        [MessageKind.ScheduledCheckIn] = "scheduled-check-in",
+        [MessageKind.Outcome] = "outcome",
+        [MessageKind.Personal] = "personal",
+        [MessageKind.AddressConfirmation] = "address-confirmation",
+        [MessageKind.ClosedAtTheirRequest] = "closed-at-their-request",
+        [MessageKind.StaffCrisisAlert] = "staff-crisis-alert",
+        [MessageKind.StaffWaitingNote] = "staff-waiting-note",
+    };
+
+    /// <summary>Which row of the table this kind follows.</summary>
+    public static MessageRow Row(this MessageKind kind) => kind switch
+    {
+        MessageKind.Acknowledgement => MessageRow.Acknowledgement,
+        MessageKind.AddressConfirmation => MessageRow.AddressConfirmation,
+        MessageKind.GentleCheckIn or MessageKind.ClosingNote or MessageKind.ScheduledCheckIn => MessageRow.AutomatedFollowUp,
+        MessageKind.Personal => MessageRow.PersonalMessage,
+        MessageKind.Outcome => MessageRow.OutcomeOfStaffClose,
+        MessageKind.ClosedAtTheirRequest => MessageRow.PersonsOwnAction,
+        MessageKind.StaffCrisisAlert or MessageKind.StaffWaitingNote => MessageRow.StaffNotice,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown message kind."),
+    };
+
+    public static MessageRule Rule(this MessageKind kind) => MessageRules.For(kind.Row());
+
+    public static bool IsAutomatedFollowUp(this MessageKind kind) => kind.Row() == MessageRow.AutomatedFollowUp;
+
+    /// <summary>Goes to the practice's staff, not to the person.</summary>
+    public static bool IsForStaff(this MessageKind kind) => kind.Row() == MessageRow.StaffNotice;
+
+    public static string ToWire(this MessageKind kind) =>
+        WireNames.TryGetValue(kind, out var name) ? name : throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown message kind.");
+}
