@@ -26,6 +26,9 @@ internal static class BackgroundJobs
                 UseSlidingInvisibilityTimeout = true,
                 InvisibilityTimeout = TimeSpan.FromMinutes(5),
                 QueuePollInterval = TimeSpan.FromSeconds(1),
+
+                // Workers wake on PostgreSQL NOTIFY when a job is enqueued, instead of at the next poll.
+                EnableLongPolling = true,
             };
             return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
         });
