@@ -89,11 +89,16 @@ public sealed partial class FollowUpApp : PracticeAppFactory
         }
     }
 
-    /// <summary>Until no row is being sent and none that was handed to Hangfire is still waiting for its job.</summary>
+    /// <summary>
+    /// Until no row is being sent, none that was handed to Hangfire still waits for its job, and Hangfire runs
+    /// no job (a send job plans what follows after it has recorded its send).
+    /// </summary>
     public async Task WaitUntilSendJobsAreDoneAsync()
     {
+        var hangfire = Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
         var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (await AnyAsync("status = 'Sending' OR (status = 'Planned' AND due_at <= @now AND job_enqueued_at IS NOT NULL)"))
+        while (hangfire.ProcessingCount() > 0 || hangfire.EnqueuedCount("default") > 0
+            || await AnyAsync("status = 'Sending' OR (status = 'Planned' AND due_at <= @now AND job_enqueued_at IS NOT NULL)"))
         {
             Assert.True(waited.Elapsed < TimeSpan.FromSeconds(60), "Hangfire did not run the enqueued send jobs within a minute");
             await Task.Delay(25);
