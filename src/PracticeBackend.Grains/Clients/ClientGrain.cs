@@ -54,7 +54,7 @@ public sealed partial class ClientGrain(
                 CreatedAt = now.UtcDateTime,
             };
             db.Clients.Add(client);
-            rows = await CorrespondenceRows.ForNewAsync(db, client, pacing, CancellationToken.None);
+            rows = CorrespondenceRows.ForNew(client, pacing);
         }
         else
         {

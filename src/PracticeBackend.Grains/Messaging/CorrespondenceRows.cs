@@ -49,9 +49,8 @@ public sealed class CorrespondenceRows
         return await LoadAsync(db, client, settings, cancellationToken);
     }
 
-    /// <summary>For a client row the caller has just added (nothing to lock yet: the insert itself guards it).</summary>
-    public static Task<CorrespondenceRows> ForNewAsync(PracticeDbContext db, Client client, PacingSettings settings, CancellationToken cancellationToken) =>
-        LoadAsync(db, client, settings, cancellationToken);
+    /// <summary>For a client row the caller has just added: nothing to lock or load yet (the insert itself guards it).</summary>
+    public static CorrespondenceRows ForNew(Client client, PacingSettings settings) => new(client, [], [], settings);
 
     /// <summary>Copies the aggregate's decisions into the rows; new messages become new rows.</summary>
     public void WriteBack(PracticeDbContext db, DateTime now)
