@@ -173,7 +173,7 @@ internal static class OpenApiContract
             createdResponse.Headers["Location"] = new OpenApiHeader
             {
                 Description = "Where the new resource can be read.",
-                Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uri-reference" },
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
             };
         }
 
