@@ -117,6 +117,8 @@ internal static class OpenApiContract
 
         var hasBody = description.ParameterDescriptions.Any(p => p.Source == BindingSource.Body);
         var hasQuery = description.ParameterDescriptions.Any(p => p.Source == BindingSource.Query);
+        // A body or query that does not bind is a 400 (ProblemDetailsExceptionHandler), as is a validator's refusal;
+        // any body may exceed its size limit (the intake's 64 KB, Kestrel's elsewhere) or not be JSON.
         if (hasBody || hasQuery)
         {
             AddProblem(responses, document, StatusCodes.Status400BadRequest, validation: true);
@@ -195,13 +197,29 @@ internal static class OpenApiContract
             responses[code] = response;
         }
 
-        if (description.RelativePath == "api/staff/intake" && operation.Parameters?.FirstOrDefault(p => p.Name == "status") is OpenApiParameter status
-            && status.Schema is OpenApiSchema statusSchema)
+        foreach (var parameter in (operation.Parameters ?? []).OfType<OpenApiParameter>())
         {
-            status.Description = "Only requests in this state; without it, the open ones (submitted, in-conversation, times-offered).";
-            statusSchema.Enum = [.. IntakeStatuses.Select(s => (JsonNode)JsonValue.Create(s)!)];
+            if (parameter.Name is { } name && ParameterMeanings.TryGetValue(name, out var meaning))
+            {
+                parameter.Description ??= meaning;
+            }
+
+            // The queue's validator lets only these through (IntakeWorklist.IsStatus).
+            if (parameter.Name == "status" && description.RelativePath?.TrimEnd('/') == "api/staff/intake" && parameter.Schema is OpenApiSchema status)
+            {
+                status.Enum = [.. IntakeStatuses.Select(s => (JsonNode)JsonValue.Create(s))];
+            }
         }
     }
+
+    private static readonly Dictionary<string, string> ParameterMeanings = new(StringComparer.Ordinal)
+    {
+        [SubmitIntake.IdempotencyKeyHeader] = $"Optional: 1 to {SubmitIntake.IdempotencyKeyMaxLength} visible ASCII characters, a new UUID per form. " +
+            "The same key with the same body repeats the first answer; with another body it is refused (422).",
+        ["status"] = "Only requests in this state; without it, the open ones (submitted, in-conversation, times-offered).",
+        ["page"] = "1-based page number; out-of-range numbers are clamped.",
+        ["subject"] = "Only entries about this id (a request, a client or a member of staff).",
+    };
 
     /// <summary>Mirrors <see cref="OriginCheck"/>: state-changing requests under /api/staff and /api/auth are refused cross-site.</summary>
     private static bool IsGuardedByOriginCheck(ApiDescription description) =>
@@ -269,6 +287,7 @@ internal static class OpenApiContract
         if (context.JsonTypeInfo.Kind == JsonTypeInfoKind.Object)
         {
             ListEnumeratedValues(schema, context.JsonTypeInfo.Type);
+            Explain(schema, context.JsonTypeInfo.Type);
             var validators = context.ApplicationServices.GetRequiredService<ValidatorContract>();
             validators.Apply(schema, context.JsonTypeInfo.Type);
         }
@@ -316,6 +335,29 @@ internal static class OpenApiContract
         [(typeof(InviteStaff.Invitation), "role")] = StaffRoles.All,
         [(typeof(SignIn.StaffMember), "role")] = StaffRoles.All,
     };
+
+    /// <summary>What a client cannot guess from a member's name and type: defaults, the honeypot, the consent that must be given.</summary>
+    private static readonly Dictionary<(Type, string), string> Explanations = new()
+    {
+        [(typeof(SubmitIntake.Command), "timeZone")] = "An IANA time zone such as America/Chicago; without it, the practice's own.",
+        [(typeof(SubmitIntake.Command), "pace")] = "How often the practice may write; without it, gentle.",
+        [(typeof(SubmitIntake.Command), "preferredFormat")] = "How the person would like to meet; without it, either.",
+        [(typeof(SubmitIntake.Command), "website")] = "A trap for bots: leave it out or empty. When it is filled, the answer looks like a success and nothing is stored.",
+        [(typeof(SubmitIntake.ConsentAnswer), "contact")] = "Must be true: the person agrees to be contacted about this request.",
+        [(typeof(SubmitIntake.ConsentAnswer), "version")] = "The version of the consent text the form showed (letters, digits, '.', '_', '-').",
+        [(typeof(SignIn.Command), "twoFactorCode")] = "The authenticator app's 6-digit code, once two-factor sign-in is on.",
+    };
+
+    private static void Explain(OpenApiSchema schema, Type type)
+    {
+        foreach (var (name, property) in schema.Properties ?? new Dictionary<string, IOpenApiSchema>())
+        {
+            if (property is OpenApiSchema concrete && Explanations.TryGetValue((type, name), out var explanation))
+            {
+                concrete.Description = explanation;
+            }
+        }
+    }
 
     private static void ListEnumeratedValues(OpenApiSchema schema, Type type)
     {

@@ -30,7 +30,7 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Models
 #else
         public string Password { get; set; }
 #endif
-        /// <summary>The twoFactorCode property</summary>
+        /// <summary>The authenticator app&apos;s 6-digit code, once two-factor sign-in is on.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? TwoFactorCode { get; set; }

@@ -46,7 +46,7 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Models
 #else
         public string Name { get; set; }
 #endif
-        /// <summary>The pace property</summary>
+        /// <summary>How often the practice may write; without it, gentle.</summary>
         public global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.SubmitIntakeCommand_pace? Pace { get; set; }
         /// <summary>The phone property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -56,9 +56,9 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Models
 #else
         public string Phone { get; set; }
 #endif
-        /// <summary>The preferredFormat property</summary>
+        /// <summary>How the person would like to meet; without it, either.</summary>
         public global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.SubmitIntakeCommand_preferredFormat? PreferredFormat { get; set; }
-        /// <summary>The timeZone property</summary>
+        /// <summary>An IANA time zone such as America/Chicago; without it, the practice&apos;s own.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? TimeZone { get; set; }
@@ -66,7 +66,7 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Models
 #else
         public string TimeZone { get; set; }
 #endif
-        /// <summary>The website property</summary>
+        /// <summary>A trap for bots: leave it out or empty. When it is filled, the answer looks like a success and nothing is stored.</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Website { get; set; }

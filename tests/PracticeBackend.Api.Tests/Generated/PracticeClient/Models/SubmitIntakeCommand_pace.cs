@@ -3,10 +3,9 @@ using System.Runtime.Serialization;
 using System;
 namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Models
 {
+    /// <summary>How often the practice may write; without it, gentle.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public enum SubmitIntakeCommand_pace
-    #pragma warning restore CS1591
     {
         [EnumMember(Value = "when-ready")]
         #pragma warning disable CS1591

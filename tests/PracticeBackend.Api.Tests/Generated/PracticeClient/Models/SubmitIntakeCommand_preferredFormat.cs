@@ -3,10 +3,9 @@ using System.Runtime.Serialization;
 using System;
 namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Models
 {
+    /// <summary>How the person would like to meet; without it, either.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
-    #pragma warning disable CS1591
     public enum SubmitIntakeCommand_preferredFormat
-    #pragma warning restore CS1591
     {
         [EnumMember(Value = "in-person")]
         #pragma warning disable CS1591

@@ -14,9 +14,9 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Models
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
-        /// <summary>The contact property</summary>
+        /// <summary>Must be true: the person agrees to be contacted about this request.</summary>
         public bool? Contact { get; set; }
-        /// <summary>The version property</summary>
+        /// <summary>The version of the consent text the form showed (letters, digits, &apos;.&apos;, &apos;_&apos;, &apos;-&apos;).</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public string? Version { get; set; }

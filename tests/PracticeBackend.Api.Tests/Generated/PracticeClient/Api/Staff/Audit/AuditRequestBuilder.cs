@@ -97,14 +97,12 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Audit
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class AuditRequestBuilderGetQueryParameters 
         {
-            #pragma warning disable CS1591
+            /// <summary>1-based page number; out-of-range numbers are clamped.</summary>
             [QueryParameter("page")]
             public int? Page { get; set; }
-            #pragma warning restore CS1591
-            #pragma warning disable CS1591
+            /// <summary>Only entries about this id (a request, a client or a member of staff).</summary>
             [QueryParameter("subject")]
             public Guid? Subject { get; set; }
-            #pragma warning restore CS1591
         }
     }
 }

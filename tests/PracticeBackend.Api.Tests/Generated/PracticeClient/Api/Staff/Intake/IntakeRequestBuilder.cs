@@ -109,23 +109,12 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Intake
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class IntakeRequestBuilderGetQueryParameters 
         {
-            #pragma warning disable CS1591
+            /// <summary>1-based page number; out-of-range numbers are clamped.</summary>
             [QueryParameter("page")]
             public int? Page { get; set; }
-            #pragma warning restore CS1591
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-            #pragma warning disable CS1591
+            /// <summary>Only requests in this state; without it, the open ones (submitted, in-conversation, times-offered).</summary>
             [QueryParameter("status")]
-            public string? Status { get; set; }
-            #pragma warning restore CS1591
-#nullable restore
-#else
-            #pragma warning disable CS1591
-            [QueryParameter("status")]
-            public string Status { get; set; }
-            #pragma warning restore CS1591
-#endif
+            public global::PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Intake.GetStatusQueryParameterType? Status { get; set; }
         }
     }
 }
