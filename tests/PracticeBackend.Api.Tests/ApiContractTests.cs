@@ -211,7 +211,7 @@ public sealed class ApiContractTests(ApiFixture app)
         var a = Pretty(JsonNode.Parse(served)!).Split('\n');
         var b = Pretty(committed).Split('\n');
         var line = Enumerable.Range(0, Math.Min(a.Length, b.Length)).FirstOrDefault(i => a[i] != b[i], Math.Min(a.Length, b.Length));
-        return $"line {line + 1}: served {a.ElementAtOrDefault(line)?.Trim() ?? "(end)"}, committed {b.ElementAtOrDefault(line)?.Trim() ?? "(end)"}";
+        return $"line {line + 1}, served: {a.ElementAtOrDefault(line)?.Trim() ?? "(end)"}  |  committed: {b.ElementAtOrDefault(line)?.Trim() ?? "(end)"}";
     }
 
     private static string RepositoryRoot()
