@@ -28,17 +28,4 @@ public sealed class HostTests(ApiFixture app)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
-
-    [Fact]
-    public async Task OpenApi_DescribesTheIntakeEndpoint()
-    {
-        using var client = app.CreateClient();
-
-        var response = await client.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative));
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.True(body.RootElement.GetProperty("paths").TryGetProperty("/api/intake", out var intake));
-        Assert.True(intake.TryGetProperty("post", out _));
-    }
 }

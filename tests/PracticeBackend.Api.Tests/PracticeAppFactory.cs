@@ -66,6 +66,12 @@ public abstract class PracticeAppFactory : WebApplicationFactory<Program>, IAsyn
         builder.UseSetting("Email:FromAddress", "hello@practice.test");
     }
 
+    /// <summary>Every client checks its /api requests and answers against the served OpenAPI document (ADR 0008).</summary>
+    public new HttpClient CreateClient() => CreateClient(ClientOptions);
+
+    /// <inheritdoc cref="CreateClient()"/>
+    public new HttpClient CreateClient(WebApplicationFactoryClientOptions options) => Contract.ApiContracts.CreateCheckedClient(this, options);
+
     async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
 }
 

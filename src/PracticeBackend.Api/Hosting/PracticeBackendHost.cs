@@ -77,7 +77,7 @@ public static class PracticeBackendHost
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddPracticeHealthChecks();
-        services.AddOpenApi();
+        services.AddPracticeOpenApi();
         return builder;
     }
 
@@ -119,7 +119,7 @@ public static class PracticeBackendHost
         app.MapOrleansDashboard("/orleans").RequireAuthorization(StaffAuthentication.AdminPolicy);
 
         app.MapPracticeHealthChecks();
-        app.MapOpenApi();
+        app.MapPracticeOpenApi();
         return app;
     }
 

@@ -102,5 +102,9 @@ public static class SignIn
                 };
             })
             .RequireRateLimiting(WebHardening.SignInPolicy)
-            .WithName("SignIn");
+            .WithName("SignIn")
+            .WithSummary("Sign in as staff")
+            .WithDescription("Email and password, plus the authenticator code once two-factor is on. Success sets the session cookie. " +
+                "Every refusal looks the same, whether the email, the password or a lockout was the reason.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
 }

@@ -17,5 +17,7 @@ public static class SignOut
                 return TypedResults.NoContent();
             })
             .RequireAuthorization(StaffAuthentication.StaffPolicy)
-            .WithName("SignOut");
+            .WithName("SignOut")
+            .WithSummary("Sign out")
+            .WithDescription("Ends the session on the server, so the cookie is worthless everywhere from now on.");
 }

@@ -54,7 +54,10 @@ public static class TwoFactor
                     $"otpauth://totp/{issuer}:{Uri.EscapeDataString(user.Email!)}?secret={key}&issuer={issuer}&digits=6");
                 return TypedResults.Ok(new SetupResponse(key, uri));
             })
-            .RequireAuthorization(StaffAuthentication.StaffPolicy);
+            .RequireAuthorization(StaffAuthentication.StaffPolicy)
+            .WithName("StartTwoFactorSetup")
+            .WithSummary("Start setting up two-factor sign-in")
+            .WithDescription("A new authenticator key (and an otpauth: URI for a QR code). Two-factor is on only once EnableTwoFactor accepts a code from it.");
 
         auth.MapPost("/2fa/enable", async Task<Results<NoContent, ProblemHttpResult>> (Enable request, IMediator mediator, CancellationToken cancellationToken) =>
                 await mediator.Send(request, cancellationToken)
@@ -63,6 +66,10 @@ public static class TwoFactor
                         title: "That code was not accepted",
                         statusCode: StatusCodes.Status400BadRequest,
                         extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["code"] = ["Not accepted; check the app shows this account and try the next code."] } }))
-            .RequireAuthorization(StaffAuthentication.StaffPolicy);
+            .RequireAuthorization(StaffAuthentication.StaffPolicy)
+            .WithName("EnableTwoFactor")
+            .WithSummary("Turn two-factor sign-in on")
+            .WithDescription("Confirms one code from the authenticator app set up by StartTwoFactorSetup; from then on sign-in needs a code.")
+            .ProducesValidationProblem();
     }
 }

@@ -33,5 +33,8 @@ public static class GetIntakeStatus
                 await mediator.Send(new Query(intakeId), cancellationToken) is { } response
                     ? TypedResults.Ok(response)
                     : TypedResults.Problem(title: "No such request", statusCode: StatusCodes.Status404NotFound))
-            .WithName("GetIntakeStatus");
+            .WithName("GetIntakeStatus")
+            .WithSummary("Read where an intake request stands")
+            .WithDescription("The address a 201 from SubmitIntake points to: the request's state and pace, nothing the person wrote.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 }

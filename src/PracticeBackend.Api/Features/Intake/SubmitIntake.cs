@@ -210,6 +210,9 @@ public static partial class SubmitIntake
                     : TypedResults.Created($"/api/intake/{result.Response.IntakeId}", result.Response);
             })
             .WithName("SubmitIntake")
+            .WithSummary("Send an intake request from the public form")
+            .WithDescription("No account needed. 201 means the request, the person's consent and the acknowledgement email are stored together. " +
+                "Resending the same body with the same Idempotency-Key answers the first 201 again and stores nothing new.")
             .RequireRateLimiting(Security.WebHardening.IntakePolicy)
             .WithMetadata(new RequestSizeLimitAttribute(IntakeLimits.BodyMaxBytes))
             .Accepts<Command>("application/json")

@@ -37,5 +37,8 @@ public static class AuditLog
     public static void Map(IEndpointRouteBuilder staffGroup) =>
         staffGroup.MapGet("/audit", async (Guid? subject, int? page, IMediator mediator, CancellationToken cancellationToken) =>
                 TypedResults.Ok(await mediator.Send(new Query(subject, page ?? 1), cancellationToken)))
-            .RequireAuthorization(StaffAuthentication.AdminPolicy);
+            .RequireAuthorization(StaffAuthentication.AdminPolicy)
+            .WithName("ReadAuditLog")
+            .WithSummary("Read the audit trail (admins)")
+            .WithDescription("Newest first, 100 a page, optionally for one subject (a request, a client or a member of staff). Reading it is itself recorded.");
 }

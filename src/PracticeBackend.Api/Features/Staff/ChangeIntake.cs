@@ -51,8 +51,21 @@ public static class ChangeIntake
     public static void Map(IEndpointRouteBuilder intake)
     {
         intake.MapPost("/{intakeId:guid}/assign", async (Guid intakeId, AssignForm form, IMediator mediator, CancellationToken cancellationToken) =>
-            StaffResults.From(await mediator.Send(new Assign(intakeId, form), cancellationToken)));
+            StaffResults.From(await mediator.Send(new Assign(intakeId, form), cancellationToken)))
+            .WithName("AssignIntake")
+            .WithSummary("Assign a request to a therapist")
+            .WithDescription("A therapist may take a request for themselves; an admin may hand it to anyone.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         intake.MapPost("/{intakeId:guid}/close", async (Guid intakeId, CloseForm form, IMediator mediator, CancellationToken cancellationToken) =>
-            StaffResults.From(await mediator.Send(new Close(intakeId, form), cancellationToken)));
+            StaffResults.From(await mediator.Send(new Close(intakeId, form), cancellationToken)))
+            .WithName("CloseIntake")
+            .WithSummary("Close a request with a reason")
+            .WithDescription("Every closed request sends the person one outcome message: no silent declines. Automated follow-ups stop.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
     }
 }

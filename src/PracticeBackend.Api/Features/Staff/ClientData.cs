@@ -92,8 +92,16 @@ public static class ClientData
     {
         var clients = staffGroup.MapGroup("/clients").RequireAuthorization(StaffAuthentication.AdminPolicy);
         clients.MapGet("/{clientId:guid}/export", async Task<Results<Ok<ExportView>, ProblemHttpResult>> (Guid clientId, IMediator mediator, CancellationToken cancellationToken) =>
-            await mediator.Send(new Export(clientId), cancellationToken) is { } view ? TypedResults.Ok(view) : StaffResults.NotFound());
+            await mediator.Send(new Export(clientId), cancellationToken) is { } view ? TypedResults.Ok(view) : StaffResults.NotFound())
+            .WithName("ExportClientData")
+            .WithSummary("Export everything held about a person (admins)")
+            .WithDescription("The right of access (GDPR Art. 15): contact details, requests, consent records and every email planned or sent. The export is audited.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         clients.MapDelete("/{clientId:guid}", async (Guid clientId, IMediator mediator, CancellationToken cancellationToken) =>
-            StaffResults.From(await mediator.Send(new EraseRecord(clientId), cancellationToken)));
+            StaffResults.From(await mediator.Send(new EraseRecord(clientId), cancellationToken)))
+            .WithName("EraseClientData")
+            .WithSummary("Erase a person's details (admins)")
+            .WithDescription("The right to erasure (GDPR Art. 17): contact details and words are removed, open requests close, planned emails are cancelled and links stop working.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 }

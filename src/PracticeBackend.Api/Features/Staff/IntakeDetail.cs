@@ -92,5 +92,9 @@ public static class IntakeDetail
 
     public static void Map(IEndpointRouteBuilder intake) =>
         intake.MapGet("/{intakeId:guid}", async Task<Results<Ok<View>, ProblemHttpResult>> (Guid intakeId, IMediator mediator, CancellationToken cancellationToken) =>
-            await mediator.Send(new Query(intakeId), cancellationToken) is { } view ? TypedResults.Ok(view) : StaffResults.NotFound());
+            await mediator.Send(new Query(intakeId), cancellationToken) is { } view ? TypedResults.Ok(view) : StaffResults.NotFound())
+            .WithName("GetIntakeDetail")
+            .WithSummary("Open one intake request")
+            .WithDescription("The person's words and contact details, their timeline and every email planned for them. Each read is recorded in the audit trail.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 }

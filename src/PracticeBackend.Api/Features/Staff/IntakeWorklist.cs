@@ -66,5 +66,9 @@ public static class IntakeWorklist
 
     public static void Map(IEndpointRouteBuilder intake) =>
         intake.MapGet("/", async (string? status, int? page, IMediator mediator, CancellationToken cancellationToken) =>
-            TypedResults.Ok(await mediator.Send(new Query(status, page ?? 1), cancellationToken)));
+            TypedResults.Ok(await mediator.Send(new Query(status, page ?? 1), cancellationToken)))
+            .WithName("ListIntakeQueue")
+            .WithSummary("List the intake queue")
+            .WithDescription("Requests that need a human: crisis-flagged first, then whoever has waited longest; 50 a page. " +
+                "No names or words here — opening a request (GetIntakeDetail) shows them and is audited.");
 }

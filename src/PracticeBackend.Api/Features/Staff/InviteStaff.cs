@@ -103,7 +103,12 @@ public static class InviteStaff
                     ? TypedResults.Created($"/api/staff/users/{invitation.UserId}", invitation)
                     : FieldProblem(result.ProblemField!, result.Problem!);
             })
-            .RequireAuthorization(StaffAuthentication.AdminPolicy);
+            .RequireAuthorization(StaffAuthentication.AdminPolicy)
+            .WithName("InviteStaff")
+            .WithSummary("Invite a member of staff (admins)")
+            .WithDescription("Creates the account, with no password yet, and answers a one-time invitation token for the new person to choose one with (AcceptInvitation). " +
+                "A therapist's account is linked to their therapist profile.")
+            .ProducesValidationProblem();
 
         authGroup.MapPost("/accept-invitation", async Task<Results<NoContent, ProblemHttpResult>> (Accept request, IMediator mediator, CancellationToken cancellationToken) =>
             {
@@ -118,7 +123,11 @@ public static class InviteStaff
                     ? FieldProblem("password", string.Join(" ", passwordRules))
                     : FieldProblem("invitationToken", "This invitation is not valid any more; ask an admin for a new one.");
             })
-            .RequireRateLimiting(WebHardening.SignInPolicy);
+            .RequireRateLimiting(WebHardening.SignInPolicy)
+            .WithName("AcceptInvitation")
+            .WithSummary("Accept an invitation and choose a password")
+            .WithDescription("The invited person's first step, before they can sign in. A refused password names the rules it missed.")
+            .ProducesValidationProblem();
     }
 
     private static ProblemHttpResult FieldProblem(string field, string message) =>

@@ -49,8 +49,18 @@ public static class Messages
     public static void Map(IEndpointRouteBuilder intake)
     {
         intake.MapPost("/{intakeId:guid}/messages", async (Guid intakeId, PersonalForm form, IMediator mediator, CancellationToken cancellationToken) =>
-            StaffResults.From(await mediator.Send(new SendPersonal(intakeId, form), cancellationToken)));
+            StaffResults.From(await mediator.Send(new SendPersonal(intakeId, form), cancellationToken)))
+            .WithName("SendPersonalMessage")
+            .WithSummary("Write to the person in your own words")
+            .WithDescription("Sent in the person's sending window; it pauses automated follow-ups and resets their clock. Refused (409) once they stopped contact or their address bounced.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         intake.MapPost("/{intakeId:guid}/replied", async (Guid intakeId, IMediator mediator, CancellationToken cancellationToken) =>
-            StaffResults.From(await mediator.Send(new Replied(intakeId), cancellationToken)));
+            StaffResults.From(await mediator.Send(new Replied(intakeId), cancellationToken)))
+            .WithName("MarkReplied")
+            .WithSummary("Record that the person replied")
+            .WithDescription("A conversation between people has started: automated follow-ups for this request end.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 }

@@ -80,11 +80,18 @@ public static class Therapists
     {
         var group = staffGroup.MapGroup("/therapists");
         group.MapGet("/", async (IMediator mediator, CancellationToken cancellationToken) =>
-            TypedResults.Ok(await mediator.Send(new List(), cancellationToken)));
+            TypedResults.Ok(await mediator.Send(new List(), cancellationToken)))
+            .WithName("ListTherapists")
+            .WithSummary("List therapist profiles")
+            .WithDescription("Every therapist of the practice, by display name; any member of staff may read them.");
         group.MapGet("/{therapistId:guid}", async Task<Results<Ok<View>, ProblemHttpResult>> (Guid therapistId, IMediator mediator, CancellationToken cancellationToken) =>
             (await mediator.Send(new List(), cancellationToken)).FirstOrDefault(t => t.Id == therapistId) is { } view
                 ? TypedResults.Ok(view)
-                : StaffResults.NotFound());
+                : StaffResults.NotFound())
+            .WithName("GetTherapist")
+            .WithSummary("Read one therapist profile")
+            .WithDescription("Display name, specialties, formats, whether they accept new clients, and their IANA time zone.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/", async Task<Results<Created<IdOnly>, ProblemHttpResult>> (ProfileForm form, IMediator mediator, CancellationToken cancellationToken) =>
         {
             var id = Guid.CreateVersion7();
@@ -92,9 +99,19 @@ public static class Therapists
             return result.Outcome == StaffCommandOutcome.Done
                 ? TypedResults.Created($"/api/staff/therapists/{id}", new IdOnly(id))
                 : (ProblemHttpResult)StaffResults.From(result).Result;
-        });
+        })
+            .WithName("CreateTherapist")
+            .WithSummary("Create a therapist profile (admins)")
+            .WithDescription("Answers the new profile's id; InviteStaff then gives the therapist an account linked to it.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         group.MapPut("/{therapistId:guid}", async (Guid therapistId, ProfileForm form, IMediator mediator, CancellationToken cancellationToken) =>
-            StaffResults.From(await mediator.Send(new Save(therapistId, Create: false, form), cancellationToken)));
+            StaffResults.From(await mediator.Send(new Save(therapistId, Create: false, form), cancellationToken)))
+            .WithName("UpdateTherapist")
+            .WithSummary("Edit a therapist profile")
+            .WithDescription("Admins edit any profile; a therapist edits their own. Someone else's profile answers 404.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     public sealed record IdOnly(Guid Id);
