@@ -18,6 +18,14 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Models
         public int? Attempts { get; set; }
         /// <summary>The dueAt property</summary>
         public DateTimeOffset? DueAt { get; set; }
+        /// <summary>The dueRule property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? DueRule { get; set; }
+#nullable restore
+#else
+        public string DueRule { get; set; }
+#endif
         /// <summary>The id property</summary>
         public Guid? Id { get; set; }
         /// <summary>The kind property</summary>
@@ -28,14 +36,6 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Models
 #else
         public string Kind { get; set; }
 #endif
-        /// <summary>The lastError property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? LastError { get; set; }
-#nullable restore
-#else
-        public string LastError { get; set; }
-#endif
         /// <summary>The sentAt property</summary>
         public DateTimeOffset? SentAt { get; set; }
         /// <summary>The status property</summary>
@@ -45,6 +45,14 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Models
 #nullable restore
 #else
         public string Status { get; set; }
+#endif
+        /// <summary>The statusReason property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? StatusReason { get; set; }
+#nullable restore
+#else
+        public string StatusReason { get; set; }
 #endif
         /// <summary>
         /// Instantiates a new <see cref="global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.IntakeDetailMessageEntry"/> and sets the default values.
@@ -73,11 +81,12 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Models
             {
                 { "attempts", n => { Attempts = n.GetIntValue(); } },
                 { "dueAt", n => { DueAt = n.GetDateTimeOffsetValue(); } },
+                { "dueRule", n => { DueRule = n.GetStringValue(); } },
                 { "id", n => { Id = n.GetGuidValue(); } },
                 { "kind", n => { Kind = n.GetStringValue(); } },
-                { "lastError", n => { LastError = n.GetStringValue(); } },
                 { "sentAt", n => { SentAt = n.GetDateTimeOffsetValue(); } },
                 { "status", n => { Status = n.GetStringValue(); } },
+                { "statusReason", n => { StatusReason = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -89,11 +98,12 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteIntValue("attempts", Attempts);
             writer.WriteDateTimeOffsetValue("dueAt", DueAt);
+            writer.WriteStringValue("dueRule", DueRule);
             writer.WriteGuidValue("id", Id);
             writer.WriteStringValue("kind", Kind);
-            writer.WriteStringValue("lastError", LastError);
             writer.WriteDateTimeOffsetValue("sentAt", SentAt);
             writer.WriteStringValue("status", Status);
+            writer.WriteStringValue("statusReason", StatusReason);
             writer.WriteAdditionalData(AdditionalData);
         }
     }
