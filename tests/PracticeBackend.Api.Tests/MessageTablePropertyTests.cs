@@ -90,7 +90,8 @@ public sealed partial class MessageTablePropertyTests(FollowUpApp app) : IClassF
         {
             var sent = await SentAsync(person);
             var story = person.Story.Concat(sent).OrderBy(e => e.At).ThenBy(e => e is Delivered ? 1 : 0).ToList();
-            broken.AddRange(MessageTableOracle.Violations(person.Script.TimeZone, story).Select(v => $"{person.Email} ({person.Script}): {v}"));
+            broken.AddRange(MessageTableOracle.Violations(person.Script.TimeZone, story).Concat(MessageTableOracle.Missing(story))
+                .Select(v => $"{person.Email} ({person.Script}): {v}"));
             var arrived = mail.To(person.Email).Count;
             if (arrived != sent.Count)
             {

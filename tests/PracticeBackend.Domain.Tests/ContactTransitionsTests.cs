@@ -68,6 +68,15 @@ public sealed class ContactTransitionsTests
         ["stopped, then two new requests within 30 days: one address confirmation only"] = (
             s => { s.Submit(Pace.Gentle); s.Stop(); s.Day(10, 11); s.Submit(Pace.Gentle); s.Day(12, 11); s.Submit(Pace.Gentle); },
             []),
+        ["stopped, two new requests within 30 days, the owner confirms: the newest request's pace is followed"] = (
+            s => { s.Submit(Pace.Gentle); s.Stop(); s.Day(10, 11); s.Submit(Pace.WhenReady); s.Day(12, 11); s.Submit(Pace.CheckIn2Weeks); s.Day(13, 10); s.ConfirmLastRequest(); },
+            ["ScheduledCheckIn Mon 06-29 09:00 next-send-window"]),
+        ["writes twice, then not now: one confirmation for the one click"] = (
+            s => { s.Submit(Pace.Gentle); s.Day(2, 10); s.Submit(Pace.Gentle); s.Day(3, 10); s.NotNow(); },
+            ["ClosedAtTheirRequest Thu 06-04 10:00 at-once"]),
+        ["writes, then pauses before the acknowledgement went: the acknowledgement is not sent late"] = (
+            s => { s.Submit(Pace.Gentle); s.Pause(30); s.Day(40, 10); },
+            []),
         ["paused, then a new request with the address: an address confirmation"] = (
             s => { s.Submit(Pace.Gentle); s.Day(1, 10); s.Pause(90); s.Day(3, 10); s.Submit(Pace.CheckIn1Month); },
             ["AddressConfirmation Thu 06-04 10:00 at-once"]),
@@ -124,6 +133,21 @@ public sealed class ContactTransitionsTests
 
         Assert.Equal(ContactStatus.Open, person.Correspondence.Contact.Status);
         Assert.Equal(Pace.CheckIn1Month, person.Correspondence.Contact.Pace);
+    }
+
+    [Fact]
+    public void ARefusedOnDutyAddress_DoesNotMarkThePersonsAddressBounced()
+    {
+        var person = new Story();
+        person.Submit(Pace.Gentle, needsAHuman: true);
+        var alert = person.Correspondence.Messages.Single(m => m.Kind == MessageKind.StaffCrisisAlert);
+        var now = alert.DueAt;
+
+        Assert.IsType<Claim.Send>(person.Correspondence.ClaimToSend(alert.Id, now));
+        person.Correspondence.RecordOutcome(alert.Id, new SendResult.Permanent("smtp-550", RecipientRejected: true), now);
+
+        Assert.Equal(ContactStatus.Open, person.Correspondence.Contact.Status);
+        Assert.Contains(person.Correspondence.Messages, m => m.Kind == MessageKind.Acknowledgement && m.IsPlanned);
     }
 
     /// <summary>One person's correspondence, driven the way the grains and the send job drive it.</summary>

@@ -22,7 +22,7 @@ public sealed class CorrespondencePropertyTests
             script =>
             {
                 var story = DomainRun.Of(script);
-                var broken = MessageTableOracle.Violations(script.TimeZone, story);
+                var broken = MessageTableOracle.Violations(script.TimeZone, story).Concat(MessageTableOracle.Missing(story)).ToList();
                 Assert.True(broken.Count == 0, $"{script}\n{string.Join('\n', broken)}");
             },
             iter: 10_000);
@@ -178,6 +178,11 @@ internal static class DomainRun
                     : new SendResult.Sent();
                 correspondence.RecordOutcome(message.Id, result, now);
                 correspondence.Replan(now);
+                if (message.Status == MessageStatus.Failed)
+                {
+                    story.Add(new GaveUp(now, message.RequestId, message.Kind));
+                }
+
                 switch (result)
                 {
                     case SendResult.Sent:

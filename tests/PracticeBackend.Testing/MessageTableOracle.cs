@@ -35,6 +35,9 @@ public sealed record ConfirmedAddress(DateTimeOffset At, Guid RequestId) : Entry
 /// <summary>A message reached the person (or, for staff notices, the practice).</summary>
 public sealed record Delivered(DateTimeOffset At, Guid? RequestId, MessageKind Kind) : Entry(At);
 
+/// <summary>The mail system refused a message, or was down longer than the retry budget: it failed for good, and staff see it.</summary>
+public sealed record GaveUp(DateTimeOffset At, Guid? RequestId, MessageKind Kind) : Entry(At);
+
 /// <summary>
 /// DESIGN.md's rules for messages, written a second time and on purpose apart from the code that follows
 /// them: it reads what happened to a person and what they received, and lists every rule broken. It knows
@@ -69,6 +72,53 @@ public static class MessageTableOracle
         }
 
         return broken;
+    }
+
+    /// <summary>
+    /// What should have arrived and did not: the acknowledgement of a request from an open contact, a
+    /// personal message staff wrote, the outcome of a request staff closed — each unless the person stopped,
+    /// paused, bounced or was erased after it (then silence is the rule, or the message waits past the run).
+/// A message the mail system refused for good counts as answered: it is a visible failure, not a lost plan.
+    /// </summary>
+    public static IReadOnlyList<string> Missing(IReadOnlyList<Entry> story)
+    {
+        var missing = new List<string>();
+        var delivered = story.OfType<Delivered>().Select(d => (d.At, d.RequestId, d.Kind))
+            .Concat(story.OfType<GaveUp>().Select(g => (g.At, g.RequestId, g.Kind))).ToList();
+        for (var i = 0; i < story.Count; i++)
+        {
+            var quietAfter = story.Skip(i + 1).Any(e => e is Stopped or Paused or Bounced or Erased);
+            if (quietAfter || !OpenAt(story, i))
+            {
+                continue;
+            }
+
+            var (request, kind) = story[i] switch
+            {
+                Wrote wrote => ((Guid?)wrote.RequestId, (MessageKind?)MessageKind.Acknowledgement),
+                StaffWrote wrote => (wrote.RequestId, MessageKind.Personal),
+                StaffClosed closed => (closed.RequestId, MessageKind.Outcome),
+                _ => (null, null),
+            };
+            if (kind is { } expected && !delivered.Any(d => d.RequestId == request && d.Kind == expected && d.At >= story[i].At))
+            {
+                missing.Add($"no {expected} for what happened at {story[i].At:O} ({story[i]})");
+            }
+        }
+
+        return missing;
+    }
+
+    /// <summary>Whether contact was open (no stop, pause, bounce or erasure) when the entry at <paramref name="index"/> happened.</summary>
+    private static bool OpenAt(IReadOnlyList<Entry> story, int index)
+    {
+        var person = new Person();
+        foreach (var entry in story.Take(index))
+        {
+            person.Apply(entry);
+        }
+
+        return !person.IsStopped && !person.IsBounced && !person.IsErased && !(person.PausedUntil > story[index].At);
     }
 
     private static IEnumerable<string> Judge(Person person, Delivered message, DateTimeZone zone)
@@ -116,8 +166,8 @@ public static class MessageTableOracle
             case MessageKind.Outcome when !request!.ClosedByStaff:
                 yield return "an outcome for a request staff did not close";
                 break;
-            case MessageKind.ClosedAtTheirRequest when !request!.ClosedByTheirNotNow:
-                yield return "a not-now confirmation without a not now";
+            case MessageKind.ClosedAtTheirRequest when person.NotNowConfirmationsOwed == 0:
+                yield return "a not-now confirmation without a not now (or a second one for one click)";
                 break;
             case MessageKind.Personal when request!.PersonalMessagesWritten <= request.PersonalMessagesDelivered:
                 yield return "a personal message no one wrote";
@@ -193,8 +243,6 @@ public static class MessageTableOracle
 
         public bool ClosedByStaff { get; set; }
 
-        public bool ClosedByTheirNotNow { get; set; }
-
         public bool Acknowledged { get; set; }
 
         public int AutomatedDelivered { get; set; }
@@ -225,6 +273,9 @@ public static class MessageTableOracle
         public DateTimeOffset? LastCountedAt { get; private set; }
 
         public DateTimeOffset? LastConfirmationAt { get; private set; }
+
+        /// <summary>One short confirmation per "not now" that closed something.</summary>
+        public int NotNowConfirmationsOwed { get; private set; }
 
         public void Apply(Entry entry)
         {
@@ -260,12 +311,9 @@ public static class MessageTableOracle
                     PaceChosenAt = chose.At;
                     break;
                 case SaidNotNow:
-                    foreach (var request in Requests.Values.Where(r => r.Open))
-                    {
-                        request.Open = false;
-                        request.ClosedByTheirNotNow = true;
-                    }
-
+                    var closing = Requests.Values.Where(r => r.Open).ToList();
+                    closing.ForEach(r => r.Open = false);
+                    NotNowConfirmationsOwed += closing.Count > 0 ? 1 : 0;
                     break;
                 case RepliedTo replied:
                     Requests[replied.RequestId].AutomationEnded = true;
@@ -307,6 +355,9 @@ public static class MessageTableOracle
                     break;
                 case MessageKind.AddressConfirmation:
                     LastConfirmationAt = message.At;
+                    break;
+                case MessageKind.ClosedAtTheirRequest:
+                    NotNowConfirmationsOwed--;
                     break;
                 case MessageKind.Personal:
                     request.PersonalMessagesDelivered++;

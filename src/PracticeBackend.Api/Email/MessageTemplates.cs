@@ -226,7 +226,7 @@ public static class MessageTemplates
     private static (string, Paragraph[]) AddressConfirmation(MessageModel model) =>
         ("Did you write to us?",
         [
-            new(Words("We received a message sent with this email address. You asked us earlier not to write for now, "
+            new(Words("We received a message sent with this email address. Before we reply, we'd like to know it was you, "
                 + "so we haven't replied, and we won't unless you tell us to.")),
             new(
                 Words("If it was you and you'd like a reply, you can tell us here:"), Break,

@@ -42,11 +42,41 @@ public sealed partial class OutboxSender(
             return null;
         }
 
-        // From here the send has happened (or may have): record it whatever the job's own token says.
+        // From here the send has happened (or may have): record it whatever the job's own token says, and
+        // through a short database outage, so that a message that did not go is not left "sending".
         var result = await transport.SendAsync(claimed.Mime, CancellationToken.None);
-        var status = await RecordAsync(claimed, result);
-        await ReplanAsync(claimed);
-        return status;
+        return await RecordDespiteOutagesAsync(claimed, result);
+    }
+
+    /// <summary>Re-plans one person's messages (after the sweep found a send that never finished).</summary>
+    public async Task ReplanAsync(Guid clientId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var rows = await CorrespondenceRows.LockAsync(db, clientId, pacing, cancellationToken);
+        var now = clock.GetUtcNow();
+        rows.Correspondence.Replan(now);
+        rows.WriteBack(db, now.UtcDateTime);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static readonly TimeSpan[] RecordRetries = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(15)];
+
+    private async Task<MessageStatus> RecordDespiteOutagesAsync(Claimed claimed, TransportResult result)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await RecordAsync(claimed, result);
+            }
+            catch (Exception outage) when (attempt < RecordRetries.Length && DatabaseOutage.Is(outage))
+            {
+                LogRecordRetry(logger, claimed.MessageId, outage.GetType().Name);
+                await Task.Delay(RecordRetries[attempt]);
+            }
+        }
     }
 
     private sealed record Claimed(Guid MessageId, Guid? ClientId, MimeMessage Mime);
@@ -81,8 +111,6 @@ public sealed partial class OutboxSender(
         {
             switch (rows.Correspondence.ClaimToSend(messageId, now))
             {
-                case Claim.NotPlanned:
-                    return null;
                 case Claim.Cancelled cancelled:
                     LogNotSent(logger, messageId, cancelled.Reason);
                     break;
@@ -101,59 +129,53 @@ public sealed partial class OutboxSender(
         return mime is null ? null : new Claimed(messageId, clientId, mime);
     }
 
+    /// <summary>
+    /// Records what the server said and plans what follows, in one transaction. Should the plan itself be
+    /// refused by the database, the outcome is recorded alone: nothing may undo the record of a send (the
+    /// next claim re-plans).
+    /// </summary>
     private async Task<MessageStatus> RecordAsync(Claimed claimed, TransportResult result)
     {
-        var cancellationToken = CancellationToken.None;
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var now = clock.GetUtcNow();
         if (claimed.ClientId is not { } clientId)
         {
-            return await RecordPracticeNoteAsync(db, claimed.MessageId, result, now);
+            await using var notes = await contexts.CreateDbContextAsync();
+            return await RecordPracticeNoteAsync(notes, claimed.MessageId, result, now);
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var rows = await CorrespondenceRows.LockAsync(db, clientId, pacing, cancellationToken);
-        rows.Correspondence.RecordOutcome(claimed.MessageId, ToDomain(result), now);
+        try
+        {
+            return await RecordAsync(claimed.MessageId, clientId, result, now, replan: true);
+        }
+        catch (DbUpdateException failure) when (!DatabaseOutage.Is(failure))
+        {
+            LogPlanningFailed(logger, claimed.MessageId, failure);
+            return await RecordAsync(claimed.MessageId, clientId, result, now, replan: false);
+        }
+    }
+
+    private async Task<MessageStatus> RecordAsync(Guid messageId, Guid clientId, TransportResult result, DateTimeOffset now, bool replan)
+    {
+        await using var db = await contexts.CreateDbContextAsync();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var rows = await CorrespondenceRows.LockAsync(db, clientId, pacing, CancellationToken.None);
+        rows.Correspondence.RecordOutcome(messageId, ToDomain(result), now);
+        if (replan)
+        {
+            rows.Correspondence.Replan(now);
+        }
+
         rows.WriteBack(db, now.UtcDateTime);
-        var message = rows.Message(claimed.MessageId);
+        var message = rows.Message(messageId);
         if (result is TransportResult.Sent sent)
         {
             message.ServerReply = sent.ServerReply;
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
         LogFinished(logger, message.Id, message.Kind, message.Status, message.StatusReason);
         return message.Status;
-    }
-
-    /// <summary>
-    /// Plans what follows (or cancels what may no longer go, after a bounce) in its own transaction, so that
-    /// a planning failure can never undo the record of what the server said.
-    /// </summary>
-    private async Task ReplanAsync(Claimed claimed)
-    {
-        if (claimed.ClientId is not { } clientId)
-        {
-            return;
-        }
-
-        try
-        {
-            await using var db = await contexts.CreateDbContextAsync();
-            await using var transaction = await db.Database.BeginTransactionAsync();
-            var rows = await CorrespondenceRows.LockAsync(db, clientId, pacing, CancellationToken.None);
-            var now = clock.GetUtcNow();
-            rows.Correspondence.Replan(now);
-            rows.WriteBack(db, now.UtcDateTime);
-            await db.SaveChangesAsync();
-            await transaction.CommitAsync();
-        }
-        catch (Exception failure) when (failure is DbUpdateException or InvalidOperationException or Npgsql.NpgsqlException)
-        {
-            // The person's next event (or the send job's next claim) re-plans; nothing sent is at risk.
-            LogPlanningFailed(logger, claimed.MessageId, failure);
-        }
     }
 
     private static SendResult ToDomain(TransportResult result) => result switch
@@ -284,9 +306,13 @@ public sealed partial class OutboxSender(
                 message.Status = MessageStatus.Uncertain;
                 message.StatusReason = uncertain.Category;
                 break;
-            default:
+            case TransportResult.Permanent permanent:
                 message.Status = MessageStatus.Failed;
-                message.StatusReason = result.GetType().Name.ToLowerInvariant();
+                message.StatusReason = permanent.Category;
+                break;
+            case TransportResult.Transient transient:
+                message.Status = MessageStatus.Failed;
+                message.StatusReason = "gave-up:" + transient.Category;
                 break;
         }
 
@@ -295,8 +321,11 @@ public sealed partial class OutboxSender(
         return message.Status;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Planning after outbox message {MessageId} failed")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Planning after outbox message {MessageId} failed; its outcome is recorded alone")]
     private static partial void LogPlanningFailed(ILogger logger, Guid messageId, Exception failure);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording the outcome of outbox message {MessageId} met a database outage ({ExceptionType}); trying again")]
+    private static partial void LogRecordRetry(ILogger logger, Guid messageId, string exceptionType);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Outbox message {MessageId} not sent: {Reason}")]
     private static partial void LogNotSent(ILogger logger, Guid messageId, string reason);

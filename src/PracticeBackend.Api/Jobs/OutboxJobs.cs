@@ -24,6 +24,7 @@ public sealed class SendOutboxMessageJob(OutboxSender sender)
 public sealed partial class OutboxSweep(
     IDbContextFactory<PracticeDbContext> contexts,
     IBackgroundJobClient jobs,
+    OutboxSender sender,
     IOptions<PracticeOptions> practice,
     PracticeClock clock,
     ILogger<OutboxSweep> logger)
@@ -43,9 +44,17 @@ public sealed partial class OutboxSweep(
         var now = clock.GetUtcNow().UtcDateTime;
         var batchSize = Math.Clamp(practice.Value.Jobs.SweepBatchSize, 1, 10_000);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var abandoned = await db.OutboxMessages
-            .Where(m => m.Status == MessageStatus.Sending && m.ClaimedAt < now - ClaimPresumedDeadAfter)
-            .ExecuteUpdateAsync(m => m.SetProperty(x => x.Status, MessageStatus.Uncertain).SetProperty(x => x.StatusReason, ClaimAbandoned), cancellationToken);
+        var abandoned = await db.Database.SqlQuery<Guid?>($"""
+            UPDATE outbox_messages SET status = 'Uncertain', status_reason = {ClaimAbandoned}
+            WHERE status = 'Sending' AND claimed_at < {now - ClaimPresumedDeadAfter}
+            RETURNING client_id AS "Value"
+            """).ToListAsync(cancellationToken);
+
+        // The job that died never planned what follows its send: plan it now, for each person it was about.
+        foreach (var clientId in abandoned.OfType<Guid>().Distinct())
+        {
+            await sender.ReplanAsync(clientId, cancellationToken);
+        }
 
         var enqueued = 0;
         while (true)
@@ -78,9 +87,9 @@ public sealed partial class OutboxSweep(
             }
         }
 
-        if (enqueued > 0 || abandoned > 0)
+        if (enqueued > 0 || abandoned.Count > 0)
         {
-            LogSwept(logger, enqueued, abandoned);
+            LogSwept(logger, enqueued, abandoned.Count);
         }
 
         return enqueued;

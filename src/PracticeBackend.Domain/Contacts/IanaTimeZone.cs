@@ -13,7 +13,12 @@ public static class IanaTimeZone
         && id.Length <= Intake.IntakeLimits.TimeZoneMaxLength
         && DateTimeZoneProviders.Tzdb.GetZoneOrNull(id) is not null;
 
-    /// <summary>The zone for a stored (already validated) id.</summary>
+    /// <summary>
+    /// The zone for a stored (already validated) id. Ids stored before we validated against NodaTime's TZDB
+    /// were checked against the operating system's, which NodaTime can still read.
+    /// </summary>
     public static DateTimeZone Find(string id) =>
-        DateTimeZoneProviders.Tzdb.GetZoneOrNull(id) ?? throw new ArgumentException($"Unknown time zone '{id}'.", nameof(id));
+        DateTimeZoneProviders.Tzdb.GetZoneOrNull(id)
+        ?? DateTimeZoneProviders.Bcl.GetZoneOrNull(id)
+        ?? throw new ArgumentException($"Unknown time zone '{id}'.", nameof(id));
 }

@@ -106,19 +106,26 @@ public sealed class Correspondence
         return welcomed ? Submission.Welcomed : Submission.AwaitingAddressConfirmation;
     }
 
-    /// <summary>The owner of the address confirmed a request sent with it.</summary>
+    /// <summary>
+    /// The owner of the address confirmed a request sent with it: every request still waiting for that
+    /// (a second one may have come while the one confirmation per 30 days was out) is theirs, and contact
+    /// reopens with the choices of the newest.
+    /// </summary>
+    /// <param name="pace">The newest waiting request's pace.</param>
+    /// <param name="timeZone">The newest waiting request's zone.</param>
     public bool ConfirmAddress(Guid requestId, Pace pace, string timeZone, DateTimeOffset now)
     {
-        if (Request(requestId) is not { AwaitingAddressConfirmation: true } request || Contact.Erased)
+        if (Request(requestId) is not { AwaitingAddressConfirmation: true } || Contact.Erased)
         {
             return false;
         }
 
         Contact = Contact.ConfirmAddress(pace, timeZone);
-        Replace(request.AddressConfirmed(now));
+        _requests.Where(r => r.AwaitingAddressConfirmation).ToList().ForEach(r => Replace(r.AddressConfirmed(now)));
         Replan(now);
         return true;
     }
+
 
     public ContactChange Stop(DateTimeOffset now)
     {
@@ -150,10 +157,12 @@ public sealed class Correspondence
     public int NotNow(DateTimeOffset now)
     {
         var open = _requests.Where(r => r.IsOpen).ToList();
-        foreach (var request in open)
+        open.ForEach(r => Replace(r.DeclinedByPerson()));
+
+        // One click, one short note: about their newest request, whatever older ones it closed too.
+        if (open.Count > 0)
         {
-            Replace(request.DeclinedByPerson());
-            Plan(MessageKind.ClosedAtTheirRequest, request.Id, now, CloseReason.PersonDeclined);
+            Plan(MessageKind.ClosedAtTheirRequest, open[^1].Id, now, CloseReason.PersonDeclined);
         }
 
         Replan(now);
@@ -212,7 +221,7 @@ public sealed class Correspondence
             return StaffChange.UnknownRequest;
         }
 
-        if (Contact.Erased || Contact.StatusAt(now) is ContactStatus.Stopped or ContactStatus.Bounced || request.AwaitingAddressConfirmation)
+        if (Contact.Erased || Contact.StatusAt(now) is ContactStatus.Stopped or ContactStatus.Bounced)
         {
             return StaffChange.NotAllowedInThisState;
         }
@@ -235,12 +244,21 @@ public sealed class Correspondence
         return StaffChange.Done;
     }
 
-    /// <summary>The last look before a message goes (DESIGN invariants 3 and 4), by the same rules that planned it.</summary>
+    /// <summary>
+    /// The last look before a message goes (DESIGN invariants 3 and 4), by the same rules that planned it.
+    /// It re-plans first, so a plan that an interrupted send job never wrote is made good here.
+    /// </summary>
     public Claim ClaimToSend(Guid messageId, DateTimeOffset now)
     {
         if (_messages.Find(m => m.Id == messageId) is not { IsPlanned: true } message)
         {
             return new Claim.NotPlanned();
+        }
+
+        Replan(now);
+        if (message.Status == MessageStatus.Cancelled)
+        {
+            return new Claim.Cancelled(message.StatusReason ?? HoldReasons.Superseded);
         }
 
         var request = message.RequestId is { } id ? Request(id) : null;
@@ -303,7 +321,8 @@ public sealed class Correspondence
             case SendResult.Permanent permanent:
                 message.Status = MessageStatus.Failed;
                 message.StatusReason = permanent.Category;
-                if (permanent.RecipientRejected)
+                // Only the person's own address can bounce; a refused on-duty address says nothing about them.
+                if (permanent.RecipientRejected && message.Kind.Rule().ToThePerson)
                 {
                     Contact = Contact.Bounce();
                 }

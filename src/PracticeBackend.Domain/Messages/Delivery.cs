@@ -89,9 +89,16 @@ public static class Delivery
             }
         }
 
-        if (request is { AwaitingAddressConfirmation: true } && rule.Row != MessageRow.AddressConfirmation)
+        // Until its owner confirms, nothing automatic answers a request sent with a stopped or paused
+        // address; what staff choose to write follows the person's contact state like anything else.
+        if (request is { AwaitingAddressConfirmation: true } && (rule.Row is MessageRow.Acknowledgement or MessageRow.AutomatedFollowUp))
         {
             return HoldReasons.AwaitingAddressConfirmation;
+        }
+
+        if (rule.DroppedByPause && contact.StatusAt(now) == ContactStatus.Paused)
+        {
+            return HoldReasons.Paused;
         }
 
         if (rule.Row == MessageRow.AutomatedFollowUp && (request ?? throw new ArgumentException("A follow-up is about a request.", nameof(request))).WhyNoAutomation is { } why)

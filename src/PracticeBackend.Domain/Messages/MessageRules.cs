@@ -50,6 +50,7 @@ public enum SendTiming
 /// <param name="GoesAfterStop">May go to a person who said stop (or paused, until the pause ends) or whose address bounced.</param>
 /// <param name="OncePer">At most one message of this row per person within this span.</param>
 /// <param name="ToThePerson">False for staff notices, which the person's stop, pause and caps do not govern.</param>
+/// <param name="DroppedByPause">A pause cancels it rather than holding it: an answer to what they did days ago would come out of nowhere.</param>
 public sealed record MessageRule(
     MessageRow Row,
     SendTiming Timing,
@@ -58,7 +59,8 @@ public sealed record MessageRule(
     bool CountsTowardRequestCap,
     bool GoesAfterStop,
     TimeSpan? OncePer = null,
-    bool ToThePerson = true);
+    bool ToThePerson = true,
+    bool DroppedByPause = false);
 
 /// <summary>
 /// DESIGN.md's table "Every kind of message", as data: the one place the code decides which messages go at
@@ -75,7 +77,7 @@ public static class MessageRules
 
     private static readonly Dictionary<MessageRow, MessageRule> Table = new MessageRule[]
     {
-        new(MessageRow.Acknowledgement, SendTiming.AtOnce, false, false, false, GoesAfterStop: false),
+        new(MessageRow.Acknowledgement, SendTiming.AtOnce, false, false, false, GoesAfterStop: false, DroppedByPause: true),
         new(MessageRow.AddressConfirmation, SendTiming.AtOnce, false, false, false, GoesAfterStop: true, OncePer: AddressConfirmationSpacing),
         new(MessageRow.AutomatedFollowUp, SendTiming.SendWindow, true, true, true, GoesAfterStop: false),
         new(MessageRow.PersonalMessage, SendTiming.SendWindow, true, false, false, GoesAfterStop: false),

@@ -44,6 +44,9 @@ public static class OutboxPlan
         {
             switch (decision)
             {
+                case SendAt send when send.At <= now && message.DueAt <= now && message.DueRule is not null:
+                    // Due already, and still allowed now: its time (and the job handed it) stand.
+                    break;
                 case SendAt send:
                     reschedule.Add(new Reschedule(message.Id, send.At, send.Rule));
                     break;

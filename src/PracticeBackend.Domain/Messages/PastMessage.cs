@@ -52,6 +52,9 @@ public static class HoldReasons
     public const string Stopped = "stopped";
     public const string Bounced = "bounced";
     public const string PausedIndefinitely = "paused-indefinitely";
+
+    /// <summary>The person paused before it went, and it would be stale by the pause's end.</summary>
+    public const string Paused = "paused";
     public const string Closed = "closed";
     public const string Booked = "booked";
     public const string AwaitingAddressConfirmation = "awaiting-address-confirmation";

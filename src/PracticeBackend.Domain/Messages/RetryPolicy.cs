@@ -2,12 +2,13 @@ namespace PracticeBackend.Domain.Messages;
 
 /// <summary>
 /// After a transient failure (nothing reached the server's DATA phase): try again after growing pauses,
-/// for up to <see cref="Budget"/> since the first try, then give up. Failures after the content began
+/// for up to <see cref="Budget"/> since the first try (a mail relay down over a weekend still
+/// delivers on Monday), then give up; staff see what failed. Failures after the content began
 /// to flow are never retried (the message may have arrived).
 /// </summary>
 public static class RetryPolicy
 {
-    public static readonly TimeSpan Budget = TimeSpan.FromHours(8);
+    public static readonly TimeSpan Budget = TimeSpan.FromDays(3);
 
     private static readonly TimeSpan[] Backoff =
     [

@@ -239,22 +239,21 @@ public sealed partial class ClientGrain(
         return ContactChange.Applied;
     }
 
-    /// <summary>The owner of a stopped (or paused) address confirmed a request sent with it: its details become theirs.</summary>
+    /// <summary>
+    /// The owner of a stopped (or paused) address confirmed a request sent with it: the waiting requests are
+    /// theirs, and the newest one's details become the stored ones.
+    /// </summary>
     private static ContactChange ConfirmAddress(CorrespondenceRows rows, Guid? intakeId, DateTimeOffset now)
     {
-        if (intakeId is not { } id || rows.Correspondence.Request(id) is null)
+        var waiting = rows.Correspondence.Requests.Where(r => r.AwaitingAddressConfirmation).Select(r => rows.Request(r.Id)).ToList();
+        if (intakeId is not { } id || waiting.Count == 0 || waiting[^1] is not { } newest
+            || !rows.Correspondence.ConfirmAddress(id, newest.Pace, newest.TimeZone, now))
         {
             return ContactChange.Unchanged;
         }
 
-        var request = rows.Request(id);
-        if (!rows.Correspondence.ConfirmAddress(id, request.Pace, request.TimeZone, now))
-        {
-            return ContactChange.Unchanged;
-        }
-
-        TakeDetails(rows.Client, request);
-        request.Events.Add(new IntakeEvent { At = now.UtcDateTime, Kind = IntakeEventKinds.AddressConfirmed });
+        TakeDetails(rows.Client, newest);
+        waiting.ForEach(request => request.Events.Add(new IntakeEvent { At = now.UtcDateTime, Kind = IntakeEventKinds.AddressConfirmed }));
         return ContactChange.Applied;
     }
 

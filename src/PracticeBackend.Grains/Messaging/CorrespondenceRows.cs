@@ -93,8 +93,10 @@ public sealed class CorrespondenceRows
             var dueAt = entry.DueAt.UtcDateTime;
             if (message.DueAt != dueAt)
             {
-                // A new time needs a new job (the sweep enqueues due rows that have none).
+                // A new time needs a new job (the sweep enqueues due rows that have none). Written even when it
+                // was read as null: a sweep may have marked the row since we read it.
                 message.JobEnqueuedAt = null;
+                db.Entry(message).Property(m => m.JobEnqueuedAt).IsModified = db.Entry(message).State != EntityState.Added;
             }
 
             message.Status = entry.Status;

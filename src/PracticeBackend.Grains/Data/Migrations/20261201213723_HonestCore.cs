@@ -96,6 +96,9 @@ namespace PracticeBackend.Grains.Data.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            // Practice-wide staff notes have no client; the old schema cannot hold them.
+            migrationBuilder.Sql("DELETE FROM outbox_messages WHERE client_id IS NULL");
+
             migrationBuilder.DropForeignKey(
                 name: "fk_outbox_messages_clients_client_id",
                 table: "outbox_messages");
