@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using PracticeBackend.Api.Hosting;
 using PracticeBackend.Domain.Staff;
 using PracticeBackend.Grains.Data;
 
@@ -68,6 +70,7 @@ internal static class StaffAuthentication
         services.AddAuthorizationBuilder()
             .AddPolicy(StaffPolicy, p => p.RequireRole(StaffRoles.Admin, StaffRoles.Therapist))
             .AddPolicy(AdminPolicy, p => p.RequireRole(StaffRoles.Admin));
+        services.AddSingleton<StartUpLock>(); // DatabaseMigrator takes it too
         services.AddHostedService<FirstAdmin>();
         return services;
     }
