@@ -29,7 +29,7 @@ internal static class StaffAuthentication
             {
                 o.User.RequireUniqueEmail = true;
 
-                // Length over composition rules (NIST SP 800-63B).
+                // Length over composition rules (NIST SP 800-63B); PasswordStrengthValidator refuses guessable ones.
                 o.Password.RequiredLength = 12;
                 o.Password.RequiredUniqueChars = 4;
                 o.Password.RequireDigit = false;
@@ -44,7 +44,12 @@ internal static class StaffAuthentication
             .AddEntityFrameworkStores<PracticeDbContext>()
             .AddSignInManager()
             .AddClaimsPrincipalFactory<StaffClaimsPrincipalFactory>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            // Under Identity's own name and after it, so it replaces Identity's authenticator provider: codes work once.
+            .AddTokenProvider<SingleUseAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider)
+            .AddPasswordValidator<PasswordStrengthValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<EqualRefusalCost>();
 
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
         services.AddSingleton<DbTicketStore>();
