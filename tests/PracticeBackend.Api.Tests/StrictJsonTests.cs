@@ -71,11 +71,14 @@ public sealed class StrictJsonTests(ApiFixture app)
     public async Task Intake_Answers400NamingTheNestedKey_WhenANestedKeyIsGivenTwice()
     {
         var form = IntakeForms.Valid();
-        var json = form.ToJsonString().Replace("\"contact\":true", "\"contact\":true,\"contact\":false", StringComparison.Ordinal);
+        // Read last-wins, this would be consent given; the first answer was "no".
+        var json = form.ToJsonString().Replace("\"contact\":true", "\"contact\":false,\"contact\":true", StringComparison.Ordinal);
+        var before = await RawRows.CountAsync(app.ConnectionString, "intake_requests");
 
         var response = await SendAsync(IntakeForms.Post(json, "application/json"));
 
         await AssertFieldProblemAsync(response, "consent.contact");
+        Assert.Equal(before, await RawRows.CountAsync(app.ConnectionString, "intake_requests"));
     }
 
     [Fact]
