@@ -6,6 +6,8 @@ namespace PracticeBackend.Api.Tests;
 [Collection(Api.Name)]
 public sealed class AntiForgeryAndHeadersTests(ApiFixture app)
 {
+    private const string OutboxSweepJobId = PracticeBackend.Api.Jobs.OutboxSweep.RecurringJobId;
+
     [Theory]
     [InlineData("Origin", "https://evil.example")]
     [InlineData("Sec-Fetch-Site", "cross-site")]
@@ -40,6 +42,53 @@ public sealed class AntiForgeryAndHeadersTests(ApiFixture app)
         request.Headers.Add("Sec-Fetch-Site", "same-origin");
 
         Assert.Equal(HttpStatusCode.NoContent, (await admin.SendAsync(request)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/hangfire/recurring/trigger")]
+    [InlineData("/hangfire/jobs/enqueued/delete")]
+    [InlineData("/orleans")]
+    public async Task OperatorDashboardChange_IsRefused_WhenTheBrowserSaysItCameFromAnotherSite(string path)
+    {
+        using var admin = await app.SignInAsAdminAsync();
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative))
+        {
+            Content = new FormUrlEncodedContent([new("jobs[]", OutboxSweepJobId)]),
+        };
+        request.Headers.Add("Origin", "https://evil.example");
+
+        var response = await admin.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task OperatorDashboardChange_IsAccepted_FromThePracticesOwnOrigin()
+    {
+        using var admin = await app.SignInAsAdminAsync();
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/hangfire/recurring/trigger", UriKind.Relative))
+        {
+            Content = new FormUrlEncodedContent([new("jobs[]", OutboxSweepJobId)]),
+        };
+        request.Headers.Add("Origin", app.ClientOptions.BaseAddress.GetLeftPart(UriPartial.Authority));
+
+        var response = await admin.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/health/live")]
+    [InlineData("/api/staff/intake")]
+    [InlineData("/no/such/page")]
+    public async Task Responses_DoNotNameTheServerSoftware(string path)
+    {
+        using var client = app.CreateClient();
+
+        var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+
+        Assert.False(response.Headers.Contains("Server"), $"{path} answered with Server: {string.Join(", ", response.Headers.Server)}");
     }
 
     [Theory]

@@ -18,9 +18,13 @@ public abstract class PracticeAppFactory : WebApplicationFactory<Program>, IAsyn
 
     protected virtual bool RunsJobServer => false;
 
+    /// <summary>A database another host uses too (start-up race tests); null gives this host a fresh one.</summary>
+    protected virtual string? SharedDatabase => null;
+
     public async Task InitializeAsync()
     {
-        ConnectionString = await TestPostgres.CreateDatabaseAsync(GetType().Name.ToLowerInvariant()[..Math.Min(12, GetType().Name.Length)]);
+        ConnectionString = SharedDatabase
+            ?? await TestPostgres.CreateDatabaseAsync(GetType().Name.ToLowerInvariant()[..Math.Min(12, GetType().Name.Length)]);
         UseKestrel(0);
         StartServer();
     }

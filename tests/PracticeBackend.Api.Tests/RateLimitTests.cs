@@ -1,13 +1,15 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 
 namespace PracticeBackend.Api.Tests;
 
-/// <summary>A host of its own with a low intake limit (the shared fixture sets limits out of reach, since all its tests come from one address).</summary>
+/// <summary>A host of its own with low limits (the shared fixture sets limits out of reach, since all its tests come from one address).</summary>
 public sealed class RateLimitedApp : PracticeAppFactory
 {
     public const int IntakePerMinute = 3;
+    public const int SignInPerMinute = 3;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -16,6 +18,7 @@ public sealed class RateLimitedApp : PracticeAppFactory
 
         // Its answers are checked against the OpenAPI document too, which outside Development only admins may read.
         WithFirstAdmin(builder, "admin@ratelimits.test", "a long rate-limit passphrase");
+        builder.UseSetting("Practice:RateLimits:SignInPerMinute", SignInPerMinute.ToString(CultureInfo.InvariantCulture));
     }
 }
 
@@ -37,5 +40,31 @@ public sealed class RateLimitTests(RateLimitedApp app) : IClassFixture<RateLimit
         var retryAfter = limited.Headers.RetryAfter?.Delta;
         Assert.NotNull(retryAfter);
         Assert.InRange(retryAfter.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
+    }
+
+    [Fact]
+    public async Task SignIn_Answers429_WhenEachAttemptClaimsAnotherForwardedAddress()
+    {
+        // No proxy is configured, so X-Forwarded-For is whatever the caller wrote: it must not open new buckets.
+        using var client = app.CreateClient();
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i <= RateLimitedApp.SignInPerMinute; i++)
+        {
+            answers.Add((await client.SendAsync(ForwardedSignIn($"203.0.113.{i + 1}", "https"))).StatusCode);
+        }
+
+        Assert.All(answers[..RateLimitedApp.SignInPerMinute], status => Assert.Equal(HttpStatusCode.Unauthorized, status));
+        Assert.Equal(HttpStatusCode.TooManyRequests, answers[^1]);
+    }
+
+    internal static HttpRequestMessage ForwardedSignIn(string forwardedFor, string forwardedProto, string email = "nobody@practice.test", string password = "not a password anyone has")
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/auth/login", UriKind.Relative))
+        {
+            Content = JsonContent.Create(new { email, password }),
+        };
+        request.Headers.Add("X-Forwarded-For", forwardedFor);
+        request.Headers.Add("X-Forwarded-Proto", forwardedProto);
+        return request;
     }
 }

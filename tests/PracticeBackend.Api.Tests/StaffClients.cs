@@ -47,6 +47,15 @@ internal static class StaffClients
         return new Therapist(therapistId, email, password, await app.SignInAsync(email, password));
     }
 
+    /// <summary>An admin invites someone; returns what the invitation email would carry (the person has not accepted yet).</summary>
+    public static async Task<(string Email, string Token)> InviteAsync(this HttpClient admin, string role, Guid? therapistId = null)
+    {
+        var email = $"{role.ToLowerInvariant()}.{Guid.NewGuid():N}@practice.test";
+        var invited = await admin.PostAsJsonAsync("/api/staff/users", new { email, role, therapistId });
+        Assert.Equal(HttpStatusCode.Created, invited.StatusCode);
+        return (email, (await invited.JsonAsync()).GetProperty("invitationToken").GetString()!);
+    }
+
     public static async Task<Guid> SubmitIntakeAsync(this ApiFixture app, JsonObject? form = null)
     {
         using var client = app.CreateClient();

@@ -9,6 +9,12 @@ public sealed class ContactRulesTests
     [InlineData("sam@example.org")]
     [InlineData("  Sam.Lee+therapy@Mail.Example.co.uk ")]
     [InlineData("o'brien@example.ie")]
+    [InlineData("sam@mail-server.example.org")]
+    [InlineData("sam@xn--bcher-kva.example")]
+    [InlineData("sam@bücher.example")]
+    [InlineData("sam@пример.рф")]
+    [InlineData("sam@3com.com")]
+    [InlineData("sam@example.co2")]
     public void EmailIsValid_AcceptsOrdinaryAddresses(string email) => Assert.True(EmailAddress.IsValid(email));
 
     [Theory]
@@ -23,6 +29,27 @@ public sealed class ContactRulesTests
     [InlineData("Sam <sam@example.org>")]
     [InlineData("sam@example..org")]
     public void EmailIsValid_RefusesWhatCannotBeWrittenTo(string? email) => Assert.False(EmailAddress.IsValid(email));
+
+    [Theory]
+    [InlineData("a@[127.0.0.1]")]
+    [InlineData("a@[IPv6:::1]")]
+    [InlineData("a@127.0.0.1")]
+    [InlineData("a@example.123")]
+    [InlineData("a@-example.org")]
+    [InlineData("a@example-.org")]
+    [InlineData("a@example.-org")]
+    [InlineData("a@exa_mple.org")]
+    [InlineData("a@exa!mple.org")]
+    [InlineData("a@.example.org")]
+    [InlineData("a@example.org.")]
+    [InlineData("\"a\"@example.org")]
+    [InlineData("\"a.b\"@example.org")]
+    public void EmailIsValid_RefusesDomainsThatAreNotHostNames_AndQuotedLocalParts(string email) =>
+        Assert.False(EmailAddress.IsValid(email));
+
+    [Fact]
+    public void EmailIsValid_RefusesADomainLabelLongerThan63Characters() =>
+        Assert.False(EmailAddress.IsValid("a@" + new string('b', 64) + ".org"));
 
     [Fact]
     public void EmailIsValid_RefusesAddressesLongerThanSmtpAllows() =>

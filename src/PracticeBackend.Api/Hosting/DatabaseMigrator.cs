@@ -6,11 +6,12 @@ namespace PracticeBackend.Api.Hosting;
 
 /// <summary>
 /// Applies migrations in the host's Starting phase, before the silo or anything else that touches
-/// the tables starts. EF Core takes a lock, so nodes starting together migrate once.
+/// the tables starts. Nodes starting together take turns (<see cref="StartUpLock"/>), so they migrate once.
 /// </summary>
 internal sealed partial class DatabaseMigrator(
     IDbContextFactory<PracticeDbContext> contexts,
     IOptions<PracticeOptions> options,
+    StartUpLock startUpLock,
     ILogger<DatabaseMigrator> logger) : StartingPhaseTask
 {
     public override async Task StartingAsync(CancellationToken cancellationToken)
@@ -21,6 +22,7 @@ internal sealed partial class DatabaseMigrator(
             return;
         }
 
+        await using var exclusive = await startUpLock.AcquireAsync(cancellationToken);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).Count();
         await db.Database.MigrateAsync(cancellationToken);

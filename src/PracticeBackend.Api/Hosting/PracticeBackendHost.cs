@@ -73,6 +73,7 @@ public static class PracticeBackendHost
         ValidatorOptions.Global.DisplayNameResolver = JsonFieldName;
         services.AddPracticeMediator();
 
+        services.AddStrictJson();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsExceptionHandler.Describe);
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -89,6 +90,7 @@ public static class PracticeBackendHost
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<OriginCheck>();
+        app.UseMiddleware<DashboardFormGuard>();
         app.UseRateLimiter();
 
         var intake = app.MapGroup("/api/intake").WithTags("Intake");

@@ -22,6 +22,8 @@ internal sealed partial class ProblemDetailsExceptionHandler(
         {
             ValidationException validation => FromValidation(validation),
             BadHttpRequestException badRequest => FromBadRequest(badRequest),
+            // A broken or over-limit form body (ReadFormAsync: bad multipart, too many or too long values).
+            InvalidDataException or IOException when httpContext.Request.HasFormContentType => UnreadableForm(),
             _ when DatabaseOutage.Is(exception) => Outage(httpContext, exception),
             _ => null,
         };
@@ -102,7 +104,7 @@ internal sealed partial class ProblemDetailsExceptionHandler(
             : "body";
         var message = field == "body"
             ? "The body must be a JSON object in the shape this endpoint describes."
-            : "This value has the wrong type or could not be read.";
+            : StrictJson.Describe(exception.InnerException) ?? "This value has the wrong type, appears more than once, or could not be read.";
         return new ValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
         {
             Status = StatusCodes.Status400BadRequest,
@@ -112,6 +114,12 @@ internal sealed partial class ProblemDetailsExceptionHandler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The database was unavailable while serving a request ({ExceptionType}); answered 503")]
     private static partial void LogOutage(ILogger logger, string exceptionType);
+    private static ProblemDetails UnreadableForm() => new()
+    {
+        Status = StatusCodes.Status400BadRequest,
+        Title = "The form could not be read",
+        Detail = "Please go back to the page and press the button again.",
+    };
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception while serving a request")]
     private static partial void LogUnhandled(ILogger logger, Exception exception);

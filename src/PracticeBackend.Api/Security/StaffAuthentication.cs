@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using PracticeBackend.Api.Hosting;
 using PracticeBackend.Domain.Staff;
 using PracticeBackend.Grains.Data;
 
@@ -27,7 +29,7 @@ internal static class StaffAuthentication
             {
                 o.User.RequireUniqueEmail = true;
 
-                // Length over composition rules (NIST SP 800-63B).
+                // Length over composition rules (NIST SP 800-63B); PasswordStrengthValidator refuses guessable ones.
                 o.Password.RequiredLength = 12;
                 o.Password.RequiredUniqueChars = 4;
                 o.Password.RequireDigit = false;
@@ -42,7 +44,12 @@ internal static class StaffAuthentication
             .AddEntityFrameworkStores<PracticeDbContext>()
             .AddSignInManager()
             .AddClaimsPrincipalFactory<StaffClaimsPrincipalFactory>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            // Under Identity's own name and after it, so it replaces Identity's authenticator provider: codes work once.
+            .AddTokenProvider<SingleUseAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider)
+            .AddPasswordValidator<PasswordStrengthValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<EqualRefusalCost>();
 
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
         services.AddSingleton<DbTicketStore>();
@@ -68,6 +75,7 @@ internal static class StaffAuthentication
         services.AddAuthorizationBuilder()
             .AddPolicy(StaffPolicy, p => p.RequireRole(StaffRoles.Admin, StaffRoles.Therapist))
             .AddPolicy(AdminPolicy, p => p.RequireRole(StaffRoles.Admin));
+        services.AddSingleton<StartUpLock>(); // DatabaseMigrator takes it too
         services.AddHostedService<FirstAdmin>();
         return services;
     }

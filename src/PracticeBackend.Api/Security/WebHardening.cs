@@ -1,9 +1,10 @@
 using System.Globalization;
-using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 using PracticeBackend.Api.Hosting;
 
 namespace PracticeBackend.Api.Security;
@@ -41,16 +42,28 @@ internal static class WebHardening
             };
         });
 
+        var proxies = KnownProxies.Parse(options.Network.KnownProxies);
         services.Configure<ForwardedHeadersOptions>(forwarded =>
         {
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // Both lists empty would make the middleware believe every peer; only listed proxies are believed.
             forwarded.KnownProxies.Clear();
             forwarded.KnownIPNetworks.Clear();
-            foreach (var proxy in options.Network.KnownProxies)
+            forwarded.ForwardedHeaders = proxies.IsEmpty
+                ? ForwardedHeaders.None
+                : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            foreach (var address in proxies.Addresses)
             {
-                forwarded.KnownProxies.Add(IPAddress.Parse(proxy));
+                forwarded.KnownProxies.Add(address);
+            }
+
+            foreach (var network in proxies.Networks)
+            {
+                forwarded.KnownIPNetworks.Add(network);
             }
         });
+
+        // The Server header only tells an attacker which software to aim at.
+        services.Configure<KestrelServerOptions>(kestrel => kestrel.AddServerHeader = false);
 
         services.AddHsts(hsts =>
         {
@@ -62,7 +75,11 @@ internal static class WebHardening
 
     public static WebApplication UseWebHardening(this WebApplication app)
     {
-        app.UseForwardedHeaders();
+        if (app.Services.GetRequiredService<IOptions<ForwardedHeadersOptions>>().Value.ForwardedHeaders != ForwardedHeaders.None)
+        {
+            app.UseForwardedHeaders();
+        }
+
         if (!app.Environment.IsDevelopment() && !app.Environment.IsEnvironment("Testing"))
         {
             app.UseHsts();

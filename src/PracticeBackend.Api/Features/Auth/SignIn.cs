@@ -40,6 +40,7 @@ public static class SignIn
     internal sealed class Handler(
         UserManager<StaffUser> users,
         SignInManager<StaffUser> signIns,
+        EqualRefusalCost refusalCost,
         AuditTrail audit) : IRequestHandler<Command, Result>
     {
         private static readonly Result Refused = new(Outcome.Refused, null);
@@ -49,6 +50,7 @@ public static class SignIn
             var user = await users.FindByEmailAsync(command.Email!.Trim());
             if (user is null)
             {
+                refusalCost.Spend(users.PasswordHasher, command.Password!);
                 await audit.RecordSignInAsync(AuditActions.SignInFailed, null, AuditOutcomes.Failed, cancellationToken);
                 return Refused;
             }
@@ -56,6 +58,12 @@ public static class SignIn
             var password = await signIns.CheckPasswordSignInAsync(user, command.Password!, lockoutOnFailure: true);
             if (!password.Succeeded)
             {
+                if (password.IsLockedOut || password.IsNotAllowed)
+                {
+                    // Identity refused before checking the password; pay for the check anyway.
+                    refusalCost.Spend(users.PasswordHasher, command.Password!);
+                }
+
                 var action = password.IsLockedOut ? AuditActions.LockedOut : AuditActions.SignInFailed;
                 await audit.RecordSignInAsync(action, user.Id, AuditOutcomes.Denied, cancellationToken);
                 return Refused;
@@ -69,12 +77,15 @@ public static class SignIn
                 }
 
                 var code = command.TwoFactorCode.Replace(" ", "", StringComparison.Ordinal);
-                if (!await users.VerifyTwoFactorTokenAsync(user, TokenOptions.DefaultAuthenticatorProvider, code))
+                if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code))
                 {
                     await users.AccessFailedAsync(user);
                     await audit.RecordSignInAsync(AuditActions.SignInFailed, user.Id, AuditOutcomes.Denied, cancellationToken);
                     return Refused;
                 }
+
+                // Identity resets failures after a right password only when two-factor is off; with it on, here.
+                await users.ResetAccessFailedCountAsync(user);
             }
 
             await signIns.SignInAsync(user, isPersistent: false);
