@@ -33,7 +33,7 @@ public sealed record MessageModel(
 /// <see cref="MessageTemplates.WordingViolations"/> before it is saved. <see cref="Signature"/> is the
 /// sign-off line ("Warmly,"); the signer's name and the practice's name always follow it.
 /// </summary>
-public sealed record PracticeWording(string? AcknowledgementIntro, string? CheckInIntro, string? ClosingNoteIntro, string? Signature);
+public sealed record PracticeWording(string? AcknowledgementIntro = null, string? CheckInIntro = null, string? ClosingNoteIntro = null, string? Signature = null);
 
 public sealed record RenderedMessage(string Subject, string Text, string Html);
 

@@ -92,6 +92,7 @@ public static class PracticeBackendHost
         app.UseMiddleware<OriginCheck>();
         app.UseMiddleware<DashboardFormGuard>();
         app.UseRateLimiter();
+        app.UseStrictJson();
 
         var intake = app.MapGroup("/api/intake").WithTags("Intake");
         SubmitIntake.Map(intake);

@@ -104,7 +104,7 @@ internal sealed partial class ProblemDetailsExceptionHandler(
             : "body";
         var message = field == "body"
             ? "The body must be a JSON object in the shape this endpoint describes."
-            : StrictJson.Describe(exception.InnerException) ?? "This value has the wrong type, appears more than once, or could not be read.";
+            : "This value has the wrong type, appears more than once, or could not be read.";
         return new ValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
         {
             Status = StatusCodes.Status400BadRequest,

@@ -15,11 +15,12 @@ public static class PracticeDatabase
 
             // A failed command surfaces as an exception, which the caller handles (a unique-key race answered
             // from the winner's row) or reports once, with context: EF's own error lines would log the handled
-            // races as errors with stack traces, and every failure twice.
+            // races as errors with stack traces, and every failure twice (a database outage is reported once, as the 503 it becomes).
             .ConfigureWarnings(warnings => warnings.Log(
                 (CoreEventId.SaveChangesFailed, LogLevel.Debug),
                 (CoreEventId.QueryIterationFailed, LogLevel.Debug),
-                (RelationalEventId.CommandError, LogLevel.Debug)));
+                (RelationalEventId.CommandError, LogLevel.Debug),
+                (RelationalEventId.ConnectionError, LogLevel.Debug)));
 }
 
 /// <summary>Lets <c>dotnet ef migrations add</c> build the model without a database or the app's start-up (STACK P7).</summary>

@@ -214,7 +214,8 @@ internal sealed class ApiContract
     {
         try
         {
-            json = JsonNode.Parse(body);
+            // A key given twice is no JSON object a schema can judge (and the app refuses it).
+            json = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
             return null;
         }
         catch (JsonException exception)

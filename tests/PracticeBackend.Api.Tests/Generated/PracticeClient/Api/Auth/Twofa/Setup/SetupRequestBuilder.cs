@@ -37,25 +37,33 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Auth.Twofa.Setu
         /// A new authenticator key (and an otpauth: URI for a QR code). Two-factor is on only once EnableTwoFactor accepts a code from it.
         /// </summary>
         /// <returns>A <see cref="global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.TwoFactorSetupResponse"/></returns>
+        /// <param name="body">The request body</param>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        /// <exception cref="global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.HttpValidationProblemDetails">When receiving a 400 status code</exception>
         /// <exception cref="global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.ProblemDetails">When receiving a 403 status code</exception>
+        /// <exception cref="global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.ProblemDetails">When receiving a 413 status code</exception>
+        /// <exception cref="global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.ProblemDetails">When receiving a 415 status code</exception>
         /// <exception cref="global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.ProblemDetails">When receiving a 4XX or 5XX status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.TwoFactorSetupResponse?> PostAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.TwoFactorSetupResponse?> PostAsync(global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.TwoFactorSetup body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.TwoFactorSetupResponse> PostAsync(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.TwoFactorSetupResponse> PostAsync(global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.TwoFactorSetup body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
-            var requestInfo = ToPostRequestInformation(requestConfiguration);
+            if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
+            var requestInfo = ToPostRequestInformation(body, requestConfiguration);
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
+                { "400", global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.HttpValidationProblemDetails.CreateFromDiscriminatorValue },
                 { "401", global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "403", global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "413", global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "415", global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "XXX", global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.TwoFactorSetupResponse>(requestInfo, global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.TwoFactorSetupResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
@@ -64,19 +72,22 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Auth.Twofa.Setu
         /// A new authenticator key (and an otpauth: URI for a QR code). Two-factor is on only once EnableTwoFactor accepts a code from it.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
+        /// <param name="body">The request body</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public RequestInformation ToPostRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
+        public RequestInformation ToPostRequestInformation(global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.TwoFactorSetup body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
         {
 #nullable restore
 #else
-        public RequestInformation ToPostRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
+        public RequestInformation ToPostRequestInformation(global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.TwoFactorSetup body, Action<RequestConfiguration<DefaultQueryParameters>> requestConfiguration = default)
         {
 #endif
+            if(ReferenceEquals(body, null)) throw new ArgumentNullException(nameof(body));
             var requestInfo = new RequestInformation(Method.POST, UrlTemplate, PathParameters);
             requestInfo.Configure(requestConfiguration);
             requestInfo.Headers.TryAdd("Accept", "application/json");
+            requestInfo.SetContentFromParsable(RequestAdapter, "application/json", body);
             return requestInfo;
         }
         /// <summary>
