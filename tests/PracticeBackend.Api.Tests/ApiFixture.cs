@@ -7,9 +7,10 @@ namespace PracticeBackend.Api.Tests;
 
 /// <summary>
 /// The shared app for most API tests: real time, the process's one Hangfire server, a first admin,
-/// a real SMTP server, and every log line captured for the PHI checks.
+/// a real SMTP server, and every log line captured for the PHI checks. Hosts with other practice
+/// settings derive from it.
 /// </summary>
-public sealed class ApiFixture : PracticeAppFactory
+public class ApiFixture : PracticeAppFactory
 {
     public const string AdminEmail = "admin@practice.test";
     public const string AdminPassword = "correct horse battery staple";
@@ -34,6 +35,7 @@ public sealed class ApiFixture : PracticeAppFactory
     {
         await base.DisposeAsync();
         Smtp.Dispose();
+        GC.SuppressFinalize(this);
     }
 }
 

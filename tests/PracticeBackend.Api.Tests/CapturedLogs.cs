@@ -10,6 +10,12 @@ public sealed class CapturedLogs : ILoggerProvider
 
     public string All => string.Join('\n', _lines);
 
+    /// <summary>How many lines so far: a mark for <see cref="Since"/>.</summary>
+    public int Count => _lines.Count;
+
+    /// <summary>The lines written after <paramref name="mark"/> (a <see cref="Count"/> taken earlier), each starting with its level.</summary>
+    public IReadOnlyList<string> Since(int mark) => [.. _lines.Skip(mark)];
+
     public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
 
     public void Dispose()

@@ -24,7 +24,7 @@ public sealed class FollowUpTests(FollowUpApp app) : IClassFixture<FollowUpApp>
     {
         app.MoveToNextMondayAfternoonUtc();
         var start = app.Clock.GetUtcNow();
-        var email = await SubmitAsync("gentle");
+        var email = await app.SubmitAsync("gentle");
 
         await app.DeliverDueAsync();
         var ack = Assert.Single(app.MailTo(email));
@@ -58,7 +58,7 @@ public sealed class FollowUpTests(FollowUpApp app) : IClassFixture<FollowUpApp>
     public async Task OneClickStop_BetweenMessages_MeansNothingMoreIsSent_AndIsInTheConsentLedger()
     {
         app.MoveToNextMondayAfternoonUtc();
-        var email = await SubmitAsync("gentle");
+        var email = await app.SubmitAsync("gentle");
         await app.DeliverDueAsync();
         await app.AdvanceAsync(7 * Day, TimeSpan.FromHours(6));
         var checkIn = app.MailTo(email)[^1];
@@ -70,16 +70,16 @@ public sealed class FollowUpTests(FollowUpApp app) : IClassFixture<FollowUpApp>
         Assert.Equal(HttpStatusCode.OK, stop.StatusCode);
         await app.AdvanceAsync(90 * Day, TimeSpan.FromHours(6));
         Assert.Equal(2, app.MailTo(email).Count);
-        Assert.Equal(1L, await ScalarAsync(
+        Assert.Equal(1L, await app.ScalarAsync(
             "SELECT count(*) FROM consent_records WHERE client_id IN (SELECT client_id FROM intake_requests WHERE id = ANY(@intakes)) AND granted = false AND text_version = 'stop' AND source = 'email-link'",
-            ("intakes", await IntakesAsync([email]))));
+            ("intakes", await app.IntakesAsync([email]))));
     }
 
     [Fact]
     public async Task OpeningTheStopLink_ShowsOneButton_AndChangesNothing()
     {
         app.MoveToNextMondayAfternoonUtc();
-        var email = await SubmitAsync("gentle");
+        var email = await app.SubmitAsync("gentle");
         await app.DeliverDueAsync();
         using var scanner = new HttpClient();
 
@@ -98,7 +98,7 @@ public sealed class FollowUpTests(FollowUpApp app) : IClassFixture<FollowUpApp>
     {
         app.MoveToNextMondayAfternoonUtc();
         var start = app.Clock.GetUtcNow();
-        var email = await SubmitAsync("gentle");
+        var email = await app.SubmitAsync("gentle");
         await app.DeliverDueAsync();
         using var person = new HttpClient();
 
@@ -111,24 +111,24 @@ public sealed class FollowUpTests(FollowUpApp app) : IClassFixture<FollowUpApp>
         await app.AdvanceAsync(4 * Day, TimeSpan.FromHours(1));
         var checkIn = Assert.Single(app.MailTo(email).Skip(1));
         Assert.True(checkIn.Date >= start + 30 * Day);
-        Assert.Equal(1L, await ScalarAsync(
+        Assert.Equal(1L, await app.ScalarAsync(
             "SELECT count(*) FROM consent_records WHERE client_id IN (SELECT client_id FROM intake_requests WHERE id = ANY(@intakes)) AND text_version = 'pause-30-days'",
-            ("intakes", await IntakesAsync([email]))));
+            ("intakes", await app.IntakesAsync([email]))));
     }
 
     [Fact]
     public async Task SmtpDownForHours_EachDueMessageIsDeliveredExactlyOnceAfter()
     {
         app.MoveToNextMondayAfternoonUtc();
-        var emails = new[] { await SubmitAsync("when-ready"), await SubmitAsync("when-ready"), await SubmitAsync("when-ready") };
+        var emails = new[] { await app.SubmitAsync("when-ready"), await app.SubmitAsync("when-ready"), await app.SubmitAsync("when-ready") };
         app.SmtpPort(FreePorts.Next());
         try
         {
             await app.AdvanceAsync(TimeSpan.FromHours(5), TimeSpan.FromMinutes(10));
             Assert.All(emails, e => Assert.Empty(app.MailTo(e)));
-            Assert.True(await ScalarAsync(
+            Assert.True(await app.ScalarAsync(
                 "SELECT min(attempts) FROM outbox_messages WHERE status = 'Planned' AND kind = 'Acknowledgement' AND intake_request_id = ANY(@intakes)",
-                ("intakes", await IntakesAsync(emails))) >= 4);
+                ("intakes", await app.IntakesAsync(emails))) >= 4);
         }
         finally
         {
@@ -143,11 +143,11 @@ public sealed class FollowUpTests(FollowUpApp app) : IClassFixture<FollowUpApp>
     public async Task StopCommittedWhileTheSendIsQueued_TheSendDoesNotHappen()
     {
         app.MoveToNextMondayAfternoonUtc();
-        var email = await SubmitAsync("gentle");
+        var email = await app.SubmitAsync("gentle");
         await app.DeliverDueAsync();
         var stopLink = app.Link(app.MailTo(email)[0], "Stop these emails");
         app.Clock.Advance(7 * Day);
-        var queued = await DueIdsAsync(email);
+        var queued = await app.DueIdsAsync(email);
         Assert.Single(queued);
 
         using var person = new HttpClient();
@@ -157,34 +157,34 @@ public sealed class FollowUpTests(FollowUpApp app) : IClassFixture<FollowUpApp>
 
         Assert.Null(result);
         Assert.Single(app.MailTo(email));
-        Assert.Equal("Cancelled", await StatusAsync(queued[0]));
+        Assert.Equal("Cancelled", await app.StatusAsync(queued[0]));
     }
 
     [Fact]
     public async Task AStopThatLandsAfterPlanning_IsSeenUnderTheClaim_AndNothingIsSent()
     {
         app.MoveToNextMondayAfternoonUtc();
-        var email = await SubmitAsync("gentle");
+        var email = await app.SubmitAsync("gentle");
         await app.DeliverDueAsync();
         app.Clock.Advance(7 * Day);
-        var queued = Assert.Single(await DueIdsAsync(email));
+        var queued = Assert.Single(await app.DueIdsAsync(email));
 
         // The stop commits without re-planning (as a stop racing the planner would): only the claim's re-check stands between it and a send.
-        await ScalarAsync("UPDATE clients SET contact_status = 'Stopped' WHERE id = (SELECT client_id FROM intake_requests WHERE id = ANY(@intakes)) RETURNING 1",
-            ("intakes", await IntakesAsync([email])));
+        await app.ScalarAsync("UPDATE clients SET contact_status = 'Stopped' WHERE id = (SELECT client_id FROM intake_requests WHERE id = ANY(@intakes)) RETURNING 1",
+            ("intakes", await app.IntakesAsync([email])));
         using var scope = app.Services.CreateScope();
         var result = await scope.ServiceProvider.GetRequiredService<OutboxSender>().SendAsync(queued, CancellationToken.None);
 
         Assert.Null(result);
         Assert.Single(app.MailTo(email));
-        Assert.Equal("Cancelled", await StatusAsync(queued));
+        Assert.Equal("Cancelled", await app.StatusAsync(queued));
     }
 
     [Fact]
     public async Task APauseLinkAfterStop_DoesNotReopenContact()
     {
         app.MoveToNextMondayAfternoonUtc();
-        var email = await SubmitAsync("gentle");
+        var email = await app.SubmitAsync("gentle");
         await app.DeliverDueAsync();
         var ack = app.MailTo(email)[0];
         using var person = new HttpClient();
@@ -200,16 +200,16 @@ public sealed class FollowUpTests(FollowUpApp app) : IClassFixture<FollowUpApp>
     public async Task ACheckInDuringAnOutage_IsRetriedWithBackoff_AndDeliveredOnceAfter()
     {
         app.MoveToNextMondayAfternoonUtc();
-        var email = await SubmitAsync("gentle");
+        var email = await app.SubmitAsync("gentle");
         await app.DeliverDueAsync();
         app.SmtpPort(FreePorts.Next());
         try
         {
             await app.AdvanceAsync(7 * Day, TimeSpan.FromHours(6));
             await app.AdvanceAsync(TimeSpan.FromHours(1), TimeSpan.FromMinutes(1));
-            var attempts = await ScalarAsync(
+            var attempts = await app.ScalarAsync(
                 "SELECT max(attempts) FROM outbox_messages WHERE kind = 'GentleCheckIn' AND status = 'Planned' AND intake_request_id = ANY(@intakes)",
-                ("intakes", await IntakesAsync([email])));
+                ("intakes", await app.IntakesAsync([email])));
             Assert.InRange(attempts, 3, 6);
         }
         finally
@@ -219,7 +219,7 @@ public sealed class FollowUpTests(FollowUpApp app) : IClassFixture<FollowUpApp>
 
         await app.AdvanceAsync(TimeSpan.FromHours(4), TimeSpan.FromMinutes(10));
         Assert.Equal(2, app.MailTo(email).Count);
-        Assert.Equal(["Acknowledgement", "GentleCheckIn"], await KindsSentAsync(email));
+        Assert.Equal(["Acknowledgement", "GentleCheckIn"], await app.KindsSentAsync(email));
     }
 
     [Fact]
@@ -227,7 +227,7 @@ public sealed class FollowUpTests(FollowUpApp app) : IClassFixture<FollowUpApp>
     {
         app.MoveToNextMondayAfternoonUtc();
         var start = app.Clock.GetUtcNow();
-        var email = await SubmitAsync("gentle");
+        var email = await app.SubmitAsync("gentle");
         await app.DeliverDueAsync();
         await using var refuses = ScriptedSmtpServer.Answering("554 5.6.0 message refused");
         app.SmtpPort(refuses.Port);
@@ -241,13 +241,13 @@ public sealed class FollowUpTests(FollowUpApp app) : IClassFixture<FollowUpApp>
             app.SmtpBack();
         }
 
-        Assert.Equal(["Acknowledgement"], await KindsSentAsync(email));
-        Assert.Equal(1L, await ScalarAsync(
+        Assert.Equal(["Acknowledgement"], await app.KindsSentAsync(email));
+        Assert.Equal(1L, await app.ScalarAsync(
             "SELECT count(*) FROM outbox_messages WHERE kind = 'GentleCheckIn' AND status = 'Failed' AND intake_request_id = ANY(@intakes)",
-            ("intakes", await IntakesAsync([email]))));
+            ("intakes", await app.IntakesAsync([email]))));
         app.Clock.Set(start + 21 * Day);
         await app.DeliverDueAsync();
-        Assert.Equal(["Acknowledgement", "ClosingNote"], await KindsSentAsync(email));
+        Assert.Equal(["Acknowledgement", "ClosingNote"], await app.KindsSentAsync(email));
     }
 
     [Fact]
@@ -265,8 +265,8 @@ public sealed class FollowUpTests(FollowUpApp app) : IClassFixture<FollowUpApp>
         }
 
         await app.DeliverDueAsync();
-        var intakeId = (await IntakesAsync([email]))[0];
-        using var admin = await SignInAsAdminAsync();
+        var intakeId = (await app.IntakesAsync([email]))[0];
+        using var admin = await app.SignInAsAdminAsync();
         await admin.PostAsJsonAsync($"/api/staff/intake/{intakeId}/messages", new { body = $"A personal note for Canary{marker}." });
         await app.DeliverDueAsync();
         using var person = new HttpClient();
@@ -287,8 +287,8 @@ public sealed class FollowUpTests(FollowUpApp app) : IClassFixture<FollowUpApp>
     public async Task TheSendJobRunTwiceForOneRow_SendsOneEmail()
     {
         app.MoveToNextMondayAfternoonUtc();
-        var email = await SubmitAsync("when-ready");
-        var ack = Assert.Single(await DueIdsAsync(email));
+        var email = await app.SubmitAsync("when-ready");
+        var ack = Assert.Single(await app.DueIdsAsync(email));
 
         var results = await Task.WhenAll(Enumerable.Range(0, 2).Select(async _ =>
         {
@@ -304,8 +304,8 @@ public sealed class FollowUpTests(FollowUpApp app) : IClassFixture<FollowUpApp>
     public async Task AFailureAfterData_IsMarkedUncertain_IsNeverResent_AndStaffCanSeeIt()
     {
         app.MoveToNextMondayAfternoonUtc();
-        var email = await SubmitAsync("when-ready");
-        var ack = Assert.Single(await DueIdsAsync(email));
+        var email = await app.SubmitAsync("when-ready");
+        var ack = Assert.Single(await app.DueIdsAsync(email));
         await using var dropsAfterData = ScriptedSmtpServer.DroppingAfterData();
         app.SmtpPort(dropsAfterData.Port);
         try
@@ -317,13 +317,13 @@ public sealed class FollowUpTests(FollowUpApp app) : IClassFixture<FollowUpApp>
             app.SmtpBack();
         }
 
-        Assert.Equal("Uncertain", await StatusAsync(ack));
+        Assert.Equal("Uncertain", await app.StatusAsync(ack));
         Assert.True(dropsAfterData.ReceivedContent);
         await app.AdvanceAsync(TimeSpan.FromDays(2), TimeSpan.FromHours(1));
         Assert.Empty(app.MailTo(email));
 
-        using var admin = await SignInAsAdminAsync();
-        var intakeId = (await IntakesAsync([email]))[0];
+        using var admin = await app.SignInAsAdminAsync();
+        var intakeId = (await app.IntakesAsync([email]))[0];
         var detail = await (await admin.GetAsync(new Uri($"/api/staff/intake/{intakeId}", UriKind.Relative))).JsonAsync();
         Assert.Equal("uncertain", detail.GetProperty("messages")[0].GetProperty("status").GetString());
     }
@@ -332,7 +332,7 @@ public sealed class FollowUpTests(FollowUpApp app) : IClassFixture<FollowUpApp>
     public async Task NotNow_ClosesTheRequestGently_WithOneConfirmation_ThenNothing()
     {
         app.MoveToNextMondayAfternoonUtc();
-        var email = await SubmitAsync("gentle");
+        var email = await app.SubmitAsync("gentle");
         await app.DeliverDueAsync();
         using var person = new HttpClient();
 
@@ -342,10 +342,10 @@ public sealed class FollowUpTests(FollowUpApp app) : IClassFixture<FollowUpApp>
         await app.AdvanceAsync(60 * Day, TimeSpan.FromHours(6));
         var mail = app.MailTo(email);
         Assert.Equal(2, mail.Count);
-        Assert.Equal(1L, await ScalarAsync(
+        Assert.Equal(1L, await app.ScalarAsync(
             "SELECT count(*) FROM intake_requests WHERE id = ANY(@intakes) AND status = 'Closed' AND closed_reason = 'PersonDeclined'",
-            ("intakes", await IntakesAsync([email]))));
-        Assert.Equal(["Acknowledgement", "ClosedAtTheirRequest"], await KindsSentAsync(email));
+            ("intakes", await app.IntakesAsync([email]))));
+        Assert.Equal(["Acknowledgement", "ClosedAtTheirRequest"], await app.KindsSentAsync(email));
     }
 
     [Fact]
@@ -353,7 +353,7 @@ public sealed class FollowUpTests(FollowUpApp app) : IClassFixture<FollowUpApp>
     {
         app.MoveToNextMondayAfternoonUtc();
         var start = app.Clock.GetUtcNow();
-        var email = await SubmitAsync("gentle");
+        var email = await app.SubmitAsync("gentle");
         await app.DeliverDueAsync();
         using var person = new HttpClient();
 
@@ -372,11 +372,11 @@ public sealed class FollowUpTests(FollowUpApp app) : IClassFixture<FollowUpApp>
     {
         app.MoveToNextMondayAfternoonUtc();
         var start = app.Clock.GetUtcNow();
-        var email = await SubmitAsync("gentle");
+        var email = await app.SubmitAsync("gentle");
         await app.DeliverDueAsync();
-        var intakeId = (await IntakesAsync([email]))[0];
+        var intakeId = (await app.IntakesAsync([email]))[0];
         app.Clock.Set(start + 3 * Day);
-        using var admin = await SignInAsAdminAsync();
+        using var admin = await app.SignInAsAdminAsync();
 
         var sent = await admin.PostAsJsonAsync($"/api/staff/intake/{intakeId}/messages", new { body = "Hello again, I have Thursday afternoons free if that ever suits." });
         await app.DeliverDueAsync();
@@ -397,9 +397,9 @@ public sealed class FollowUpTests(FollowUpApp app) : IClassFixture<FollowUpApp>
     public async Task EraseMyData_ByLink_ErasesAndStopsEverything()
     {
         app.MoveToNextMondayAfternoonUtc();
-        var email = await SubmitAsync("gentle");
+        var email = await app.SubmitAsync("gentle");
         await app.DeliverDueAsync();
-        var intakeId = (await IntakesAsync([email]))[0];
+        var intakeId = (await app.IntakesAsync([email]))[0];
         using var person = new HttpClient();
         var link = app.Link(app.MailTo(email)[0], "Erase my data");
 
@@ -410,78 +410,8 @@ public sealed class FollowUpTests(FollowUpApp app) : IClassFixture<FollowUpApp>
         Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
         await app.AdvanceAsync(30 * Day, TimeSpan.FromHours(6));
         Assert.Single(app.MailTo(email));
-        Assert.Equal(1L, await ScalarAsync(
+        Assert.Equal(1L, await app.ScalarAsync(
             "SELECT count(*) FROM clients c JOIN intake_requests r ON r.client_id = c.id WHERE r.id = @id AND c.erased_at IS NOT NULL AND r.message_sealed IS NULL",
             ("id", intakeId)));
-    }
-
-    private async Task<string> SubmitAsync(string pace)
-    {
-        var email = $"followup.{Guid.NewGuid():N}@example.org";
-        var form = IntakeForms.Valid(email);
-        form["pace"] = pace;
-        using var client = app.CreateClient();
-        var response = await client.SendAsync(IntakeForms.Post(form));
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return email;
-    }
-
-    private async Task<HttpClient> SignInAsAdminAsync()
-    {
-        var client = app.CreateClient();
-        var login = await client.PostAsJsonAsync("/api/auth/login", new { email = FollowUpApp.AdminEmail, password = FollowUpApp.AdminPassword });
-        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
-        return client;
-    }
-
-    /// <summary>The intake ids of the people with these emails (found the way the app finds them: by blind index).</summary>
-    private async Task<Guid[]> IntakesAsync(string[] emails)
-    {
-        var index = app.Services.GetRequiredService<Grains.Security.BlindIndex>();
-        var ids = new List<Guid>();
-        await using var db = await app.Services.GetRequiredService<IDbContextFactory<PracticeDbContext>>().CreateDbContextAsync();
-        foreach (var email in emails)
-        {
-            var hash = await index.ForEmailAsync(Domain.Contacts.EmailAddress.Normalize(email), CancellationToken.None);
-            ids.Add(await db.IntakeRequests.Where(r => r.Client!.EmailBlindIndex == hash).Select(r => r.Id).SingleAsync());
-        }
-
-        return [.. ids];
-    }
-
-    private async Task<List<Guid>> DueIdsAsync(string email)
-    {
-        var intake = (await IntakesAsync([email]))[0];
-        var now = app.Clock.GetUtcNow().UtcDateTime;
-        await using var db = await app.Services.GetRequiredService<IDbContextFactory<PracticeDbContext>>().CreateDbContextAsync();
-        return await db.OutboxMessages.Where(m => m.IntakeRequestId == intake && m.Status == MessageStatus.Planned && m.DueAt <= now).Select(m => m.Id).ToListAsync();
-    }
-
-    private async Task<string> StatusAsync(Guid messageId)
-    {
-        await using var db = await app.Services.GetRequiredService<IDbContextFactory<PracticeDbContext>>().CreateDbContextAsync();
-        return (await db.OutboxMessages.SingleAsync(m => m.Id == messageId)).Status.ToString();
-    }
-
-    private async Task<long> ScalarAsync(string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(app.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private async Task<string[]> KindsSentAsync(string email)
-    {
-        var intakes = await IntakesAsync([email]);
-        await using var db = await app.Services.GetRequiredService<IDbContextFactory<PracticeDbContext>>().CreateDbContextAsync();
-        var kinds = await db.OutboxMessages.Where(m => intakes.Contains(m.IntakeRequestId!.Value) && m.Status == MessageStatus.Sent)
-            .OrderBy(m => m.SentAt).Select(m => m.Kind).ToListAsync();
-        return [.. kinds.Select(k => k.ToString())];
     }
 }

@@ -33,7 +33,8 @@ public sealed class IdempotencyTests(ApiFixture app)
         using var client = app.CreateClient();
         var key = Guid.NewGuid().ToString();
         var form = IntakeForms.Valid();
-        await client.SendAsync(IntakeForms.Post(form, key));
+        var first = await client.SendAsync(IntakeForms.Post(form, key));
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         var before = await RawRows.CountAsync(app.ConnectionString, "intake_requests");
 
         var changed = IntakeForms.Valid();
@@ -71,12 +72,29 @@ public sealed class IdempotencyTests(ApiFixture app)
         var first = await client.SendAsync(IntakeForms.Post(form, Guid.NewGuid().ToString()));
         var second = await client.SendAsync(IntakeForms.Post(form, Guid.NewGuid().ToString()));
 
+        // Both are new requests: a 422 (no Location) for either would also make the Locations differ.
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, second.StatusCode);
         Assert.NotEqual(first.Headers.Location, second.Headers.Location);
+        var ids = new[] { await IntakeIdAsync(first), await IntakeIdAsync(second) };
+        Assert.Equal(2, await StoredRequestsAsync(ids));
+    }
+
+    private static async Task<Guid> IntakeIdAsync(HttpResponseMessage response) =>
+        (await response.JsonAsync()).GetProperty("intakeId").GetGuid();
+
+    private async Task<long> StoredRequestsAsync(Guid[] intakeIds)
+    {
+        await using var connection = new NpgsqlConnection(app.ConnectionString);
+        await connection.OpenAsync();
+        await using var query = new NpgsqlCommand("SELECT count(*) FROM intake_requests WHERE id = ANY(@ids)", connection);
+        query.Parameters.AddWithValue("ids", intakeIds);
+        return (long)(await query.ExecuteScalarAsync())!;
     }
 
     private async Task<long> ConsentRowsForAsync(HttpResponseMessage response)
     {
-        var intakeId = (await response.JsonAsync()).GetProperty("intakeId").GetGuid();
+        var intakeId = await IntakeIdAsync(response);
         await using var connection = new NpgsqlConnection(app.ConnectionString);
         await connection.OpenAsync();
         await using var query = new NpgsqlCommand("SELECT count(*) FROM consent_records WHERE intake_request_id = @id", connection);

@@ -24,10 +24,13 @@ public abstract class PracticeAppFactory : WebApplicationFactory<Program>, IAsyn
     public async Task InitializeAsync()
     {
         ConnectionString = SharedDatabase
-            ?? await TestPostgres.CreateDatabaseAsync(GetType().Name.ToLowerInvariant()[..Math.Min(12, GetType().Name.Length)]);
+            ?? await CreateDatabaseAsync(GetType().Name.ToLowerInvariant()[..Math.Min(12, GetType().Name.Length)]);
         UseKestrel(0);
         StartServer();
     }
+
+    /// <summary>A fresh database on the shared test server; a host with a server of its own creates it there.</summary>
+    protected virtual Task<string> CreateDatabaseAsync(string purpose) => TestPostgres.CreateDatabaseAsync(purpose);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -5,22 +5,27 @@ using System.Text;
 namespace PracticeBackend.Api.Tests;
 
 /// <summary>
-/// An SMTP server that accepts everything up to the message content, reads it, and then either hangs
-/// up without the final reply — RFC 1047's "synchronization gap": the message may or may not have been
-/// delivered, and the client cannot know — or gives the final reply it was told to (e.g. a 554).
+/// An SMTP server that follows a script: it accepts everything up to the message content, reads it, and
+/// then either hangs up without the final reply — RFC 1047's "synchronization gap": the message may or may
+/// not have been delivered, and the client cannot know — or gives the final reply it was told to (e.g. a
+/// 554), optionally after a stall. It can also refuse the recipient (RCPT TO) before any content flows.
 /// </summary>
 public sealed class ScriptedSmtpServer : IAsyncDisposable
 {
     private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
-    private int _contentReceived;
-
     private readonly string? _finalReply;
+    private readonly string? _recipientReply;
+    private readonly TimeSpan _stallBeforeFinalReply;
+    private int _contentReceived;
+    private int _finalRepliesGiven;
 
-    private ScriptedSmtpServer(string? finalReply)
+    private ScriptedSmtpServer(string? finalReply, string? recipientReply = null, TimeSpan stallBeforeFinalReply = default)
     {
         _finalReply = finalReply;
+        _recipientReply = recipientReply;
+        _stallBeforeFinalReply = stallBeforeFinalReply;
         _listener = new TcpListener(IPAddress.Loopback, 0);
         _listener.Start();
         _loop = Task.Run(AcceptAsync);
@@ -28,13 +33,26 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
-    public bool ReceivedContent => Volatile.Read(ref _contentReceived) > 0;
+    /// <summary>Whether any message content has arrived (the client got past DATA).</summary>
+    public bool ReceivedContent => MessagesReceived > 0;
+
+    /// <summary>How many messages' content arrived in full (up to the closing ".").</summary>
+    public int MessagesReceived => Volatile.Read(ref _contentReceived);
+
+    /// <summary>How many of them were answered with the final reply.</summary>
+    public int FinalRepliesGiven => Volatile.Read(ref _finalRepliesGiven);
 
     /// <summary>Hangs up after the content, before answering it.</summary>
     public static ScriptedSmtpServer DroppingAfterData() => new(null);
 
     /// <summary>Reads the content, then answers it with <paramref name="reply"/>.</summary>
     public static ScriptedSmtpServer Answering(string reply) => new(reply);
+
+    /// <summary>Reads the content, says nothing for <paramref name="stall"/>, then accepts it ("250").</summary>
+    public static ScriptedSmtpServer StallingBeforeAccepting(TimeSpan stall) => new("250 2.0.0 queued", stallBeforeFinalReply: stall);
+
+    /// <summary>Answers RCPT TO with <paramref name="reply"/> (e.g. "550 5.1.1 no such user"); no content is ever asked for.</summary>
+    public static ScriptedSmtpServer RefusingRecipient(string reply) => new("250 2.0.0 queued", recipientReply: reply);
 
     private async Task AcceptAsync()
     {
@@ -52,7 +70,14 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
 
             using (client)
             {
-                await ConverseAsync(client.GetStream());
+                try
+                {
+                    await ConverseAsync(client.GetStream());
+                }
+                catch (Exception hangUp) when (hangUp is IOException or OperationCanceledException)
+                {
+                    // The client went away (or we are stopping): on to the next one.
+                }
             }
         }
     }
@@ -61,28 +86,34 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
     {
         using var reader = new StreamReader(stream, Encoding.ASCII);
         await using var writer = new StreamWriter(stream, Encoding.ASCII) { NewLine = "\r\n", AutoFlush = true };
-        await writer.WriteLineAsync("220 dropping.test ESMTP");
+        await writer.WriteLineAsync("220 scripted.test ESMTP");
         while (await reader.ReadLineAsync(_stop.Token) is { } line)
         {
-            var verb = line.Split(' ')[0].ToUpperInvariant();
+            var verb = line.Split(' ', ':')[0].ToUpperInvariant();
             if (verb is "EHLO" or "HELO")
             {
-                await writer.WriteLineAsync("250 dropping.test");
+                await writer.WriteLineAsync("250 scripted.test");
+            }
+            else if (verb == "RCPT" && _recipientReply is not null)
+            {
+                await writer.WriteLineAsync(_recipientReply);
             }
             else if (verb == "DATA")
             {
                 await writer.WriteLineAsync("354 go ahead");
                 while (await reader.ReadLineAsync(_stop.Token) is { } content && content != ".")
                 {
-                    Interlocked.Exchange(ref _contentReceived, 1);
                 }
 
+                Interlocked.Increment(ref _contentReceived);
                 if (_finalReply is null)
                 {
                     return; // hang up instead of answering "250 queued"
                 }
 
+                await Task.Delay(_stallBeforeFinalReply, _stop.Token);
                 await writer.WriteLineAsync(_finalReply);
+                Interlocked.Increment(ref _finalRepliesGiven);
             }
             else if (verb == "QUIT")
             {

@@ -1,0 +1,116 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
+using PracticeBackend.Testing;
+
+namespace PracticeBackend.Api.Tests;
+
+/// <summary>
+/// DESIGN invariant 1 through a database outage: while PostgreSQL is away the form gets "try again shortly"
+/// (503, Retry-After), never a 500; resent with its Idempotency-Key each request is stored exactly once; and
+/// the app serves again without a restart. The host runs on a PostgreSQL server of its own, which the test stops.
+/// </summary>
+public sealed class DatabaseOutageTests(DatabaseOutageApp app) : IClassFixture<DatabaseOutageApp>
+{
+    [Fact]
+    public async Task Intake_Answers503WithRetryAfter_DuringAnOutage_AndEachRefusedRequestIsStoredOnceWhenResent()
+    {
+        using var client = app.CreateClient();
+        var sent = new ConcurrentBag<Attempt>();
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(client, Attempt.New())).Status);
+
+        using var stop = new CancellationTokenSource();
+        var workers = Enumerable.Range(0, 3).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                sent.Add(await SendAsync(client, Attempt.New()));
+                await Task.Delay(50, CancellationToken.None);
+            }
+        })).ToArray();
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await app.Postgres.StopAsync();
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        await app.Postgres.StartAgainAsync();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await stop.CancelAsync();
+        await Task.WhenAll(workers);
+
+        var answers = sent.ToList();
+        var unexpected = answers.Where(a => a.Status is not (HttpStatusCode.Created or HttpStatusCode.ServiceUnavailable)).ToList();
+        Assert.True(unexpected.Count == 0,
+            $"answers other than 201/503: {string.Join(", ", unexpected.Select(a => (int)a.Status))}\n"
+            + string.Join("\n", app.Logs.All.Split('\n').Where(l => l.StartsWith("Error PracticeBackend.Api.Hosting.ProblemDetailsExceptionHandler", StringComparison.Ordinal))));
+        var refused = answers.Where(a => a.Status == HttpStatusCode.ServiceUnavailable).ToList();
+        Assert.NotEmpty(refused);
+        Assert.All(refused, a =>
+        {
+            Assert.Equal("application/problem+json", a.ContentType);
+            Assert.True(a.RetryAfter, "a 503 without Retry-After");
+        });
+
+        foreach (var attempt in refused)
+        {
+            var again = await SendAsync(client, attempt);
+            Assert.Equal(HttpStatusCode.Created, again.Status);
+        }
+
+        var fresh = await SendAsync(client, Attempt.New());
+        Assert.Equal(HttpStatusCode.Created, fresh.Status);
+        var keys = answers.Select(a => a.Key).Distinct().Count() + 2;
+        Assert.Equal(keys, await RawRows.CountAsync(app.ConnectionString, "intake_requests"));
+        Assert.Equal(keys, await RawRows.CountAsync(app.ConnectionString, "clients"));
+    }
+
+    private static async Task<Attempt> SendAsync(HttpClient client, Attempt attempt)
+    {
+        using var response = await client.SendAsync(IntakeForms.Post(attempt.Form, attempt.Key));
+        return attempt with
+        {
+            Status = response.StatusCode,
+            ContentType = response.Content.Headers.ContentType?.MediaType,
+            RetryAfter = response.Headers.RetryAfter is not null,
+        };
+    }
+
+    private sealed record Attempt(string Key, JsonObject Form, HttpStatusCode Status = 0, string? ContentType = null, bool RetryAfter = false)
+    {
+        public static Attempt New() => new(Guid.NewGuid().ToString(), IntakeForms.Valid());
+    }
+}
+
+/// <summary>The app on a PostgreSQL server of its own (never the shared one), which a test may stop and start.</summary>
+public sealed class DatabaseOutageApp : PracticeAppFactory
+{
+    private ThrowawayPostgres? _postgres;
+
+    public ThrowawayPostgres Postgres => _postgres ?? throw new InvalidOperationException("Not started.");
+
+    public CapturedLogs Logs { get; } = new();
+
+    protected override async Task<string> CreateDatabaseAsync(string purpose)
+    {
+        _postgres = await ThrowawayPostgres.StartAsync();
+        return await _postgres.CreateDatabaseAsync(purpose);
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        WithoutRateLimits(builder);
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+}

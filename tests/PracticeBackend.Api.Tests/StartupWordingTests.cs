@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace PracticeBackend.Api.Tests;
+
+/// <summary>DESIGN invariant 5 for the practice's own sentences: a host whose configured wording pushes does not start.</summary>
+public sealed class StartupWordingTests
+{
+    [Fact]
+    public async Task Host_RefusesToStart_NamingTheToneGuard_WhenThePracticesCheckInWordingPushes()
+    {
+        var app = new WordingApp("Reply by Friday!!");
+        try
+        {
+            var failure = await Record.ExceptionAsync(app.InitializeAsync);
+
+            var refusal = Assert.IsType<OptionsValidationException>(Chain(failure).FirstOrDefault(e => e is OptionsValidationException));
+            Assert.Contains("Practice:Email:Wording fails the tone guard", refusal.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Host_Starts_WhenThePracticesCheckInWordingIsCalm()
+    {
+        await using var app = new WordingApp("A short note from us, whenever it suits you to read it.");
+
+        await app.InitializeAsync();
+
+        using var client = app.CreateClient();
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync(new Uri("/health/ready", UriKind.Relative))).StatusCode);
+    }
+
+    private static IEnumerable<Exception> Chain(Exception? exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            yield return current;
+            if (current is AggregateException aggregate)
+            {
+                foreach (var inner in aggregate.InnerExceptions.SelectMany(Chain))
+                {
+                    yield return inner;
+                }
+            }
+        }
+    }
+}
+
+/// <summary>A practice that writes its own check-in intro (and, calmly, the other three sentences).</summary>
+public sealed class WordingApp(string checkInIntro) : PracticeAppFactory
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Practice:Email:Wording:AcknowledgementIntro", "Thank you for writing to us. Your message arrived safely.");
+        builder.UseSetting("Practice:Email:Wording:CheckInIntro", checkInIntro);
+        builder.UseSetting("Practice:Email:Wording:ClosingNoteIntro", "A short note to say we'll leave things here for now.");
+        builder.UseSetting("Practice:Email:Wording:Signature", "With warm wishes,");
+    }
+}
