@@ -16,8 +16,6 @@ public sealed class RateLimitedApp : PracticeAppFactory
         base.ConfigureWebHost(builder);
         builder.UseSetting("Practice:RateLimits:IntakePerMinute", IntakePerMinute.ToString(CultureInfo.InvariantCulture));
 
-        // Its answers are checked against the OpenAPI document too, which outside Development only admins may read.
-        WithFirstAdmin(builder, "admin@ratelimits.test", "a long rate-limit passphrase");
         builder.UseSetting("Practice:RateLimits:SignInPerMinute", SignInPerMinute.ToString(CultureInfo.InvariantCulture));
     }
 }

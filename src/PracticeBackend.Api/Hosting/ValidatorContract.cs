@@ -131,6 +131,13 @@ internal sealed class ValidatorContract(IServiceProvider services, IApiDescripti
             For(type).Required.UnionWith(type.GetConstructors().Single().GetParameters().Select(p => JsonName(p.Name!)));
         }
 
+        // A body no rule looks at (TwoFactor.Setup: either proof will do, or none) needs none of its members,
+        // whatever its constructor's shape suggests to the exporter.
+        foreach (var body in bodies.Where(b => IsRecord(b)))
+        {
+            For(body);
+        }
+
         return rules;
     }
 
