@@ -10,9 +10,8 @@ using PracticeBackend.Api.Hosting;
 using PracticeBackend.Api.Jobs;
 using PracticeBackend.Domain.Contacts;
 using PracticeBackend.Domain.Intake;
-using PracticeBackend.Domain.Pacing;
+using PracticeBackend.Domain.Messages;
 using PracticeBackend.Grains.Data;
-using PracticeBackend.Grains.Messaging;
 using PracticeBackend.Grains.Security;
 using PracticeBackend.Testing;
 
@@ -149,7 +148,7 @@ public static class FollowUpBenchmark
         await WaitAsync(async () =>
         {
             await using var db = await contexts.CreateDbContextAsync();
-            return await db.OutboxMessages.CountAsync(m => seeded.Contains(m.Id) && m.Status == OutboxStatus.Sent) >= count;
+            return await db.OutboxMessages.CountAsync(m => seeded.Contains(m.Id) && m.Status == MessageStatus.Sent) >= count;
         }, TimeSpan.FromMinutes(30));
         var rate = count / clock.Elapsed.TotalSeconds;
         Report($"outbox drain: {count} due messages → sweep → Hangfire send jobs → SMTP sink",
@@ -207,7 +206,17 @@ public static class FollowUpBenchmark
                     SubmittedAt = now,
                     LastContactAt = now,
                 };
-                var message = OutboxPlanner.NewMessage(client.Id, request.Id, MessageKind.Acknowledgement, now, now);
+                var message = new OutboxMessage
+                {
+                    Id = Guid.CreateVersion7(),
+                    ClientId = client.Id,
+                    IntakeRequestId = request.Id,
+                    Kind = MessageKind.Acknowledgement,
+                    Status = MessageStatus.Planned,
+                    DueAt = now,
+                    DueRule = TimingRules.AtOnce,
+                    CreatedAt = now,
+                };
                 ids.Add(message.Id);
                 db.AddRange(client, request, message);
             }
