@@ -25,10 +25,9 @@ internal static class BackgroundJobs
                 PrepareSchemaIfNecessary = true,
                 UseSlidingInvisibilityTimeout = true,
                 InvisibilityTimeout = TimeSpan.FromMinutes(5),
+                // Workers poll each second. Hangfire.PostgreSql's long polling (LISTEN/NOTIFY) wakes them sooner
+                // but cost a third of the delivery rate here (docs/benchmarks.md, 2026-12-02).
                 QueuePollInterval = TimeSpan.FromSeconds(1),
-
-                // Workers wake on PostgreSQL NOTIFY when a job is enqueued, instead of at the next poll.
-                EnableLongPolling = true,
             };
             return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
         });
