@@ -49,4 +49,25 @@ public sealed class OutboxSweepTests(FollowUpApp app)
         Assert.Equal("uncertain", message.GetProperty("status").GetString());
         Assert.Equal("claim-abandoned", message.GetProperty("statusReason").GetString());
     }
+
+    [Fact]
+    public async Task ACheckInLeftHalfSentByAProcessThatDied_IsNotResent_ButTheClosingNoteStillFollows()
+    {
+        app.MoveToNextMondayAfternoonUtc();
+        var start = app.Clock.GetUtcNow();
+        var email = await app.SubmitAsync("gentle");
+        await app.DeliverDueAsync();
+        app.Clock.Set(start + TimeSpan.FromDays(7));
+        var checkIn = Assert.Single(await app.DueIdsAsync(email));
+
+        // Claimed, then the process died before it recorded the send or planned what follows.
+        var claimedAt = (app.Clock.GetUtcNow() - TimeSpan.FromMinutes(11)).UtcDateTime;
+        await app.ScalarAsync("UPDATE outbox_messages SET status = 'Sending', claimed_at = @at, first_attempt_at = @at, attempts = 1 WHERE id = @id RETURNING 1",
+            ("at", claimedAt), ("id", checkIn));
+        await app.DeliverDueAsync();
+        await app.AdvanceAsync(TimeSpan.FromDays(16), TimeSpan.FromHours(6));
+
+        Assert.Equal("Uncertain", await app.StatusAsync(checkIn));
+        Assert.Equal(["We received your message", "Leaving the door open"], app.MailTo(email).Select(m => m.Subject ?? "").ToArray());
+    }
 }

@@ -95,6 +95,35 @@ public sealed class StrictJsonTests(ApiFixture app)
         return await client.SendAsync(request);
     }
 
+    [Fact]
+    public async Task Intake_Answers400NamingTheBody_WhenTheTextIsNotValidUnicode_NeverA500()
+    {
+        var loneSurrogate = IntakeForms.Valid().ToJsonString().Replace("\"message\":\"", "\"message\":\"\\ud800", StringComparison.Ordinal);
+        var invalidUtf8 = Encoding.UTF8.GetBytes(IntakeForms.Valid().ToJsonString().Replace("arm", "a\u00ffrm", StringComparison.Ordinal))
+            .Select(b => b == 0xC3 ? (byte)0xFF : b).ToArray();
+
+        var surrogate = await SendAsync(IntakeForms.Post(loneSurrogate, "application/json"));
+        using var raw = new ByteArrayContent(invalidUtf8);
+        raw.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var client = app.CreateClient();
+        var bytes = await client.PostAsync(IntakeForms.Endpoint, raw);
+
+        Assert.Equal(HttpStatusCode.BadRequest, surrogate.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, bytes.StatusCode);
+    }
+
+    [Fact]
+    public async Task StaffEndpoint_Answers415_WhenJsonArrivesInAnotherCharset()
+    {
+        using var admin = await app.SignInAsAdminAsync();
+        var body = new StringContent("{\"displayName\":\"Dr\u0000 Who\",\"formats\":[\"video\"],\"timeZone\":\"America/Chicago\"}", Encoding.Unicode, "application/json");
+
+        var response = await admin.PostAsync(new Uri("/api/staff/therapists", UriKind.Relative), body);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
     private static async Task<string> AssertFieldProblemAsync(HttpResponseMessage response, string field)
     {
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);

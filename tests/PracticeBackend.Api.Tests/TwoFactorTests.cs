@@ -109,8 +109,21 @@ public sealed class TwoFactorTests(ApiFixture app)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var newKey = (await response.JsonAsync()).GetProperty("sharedKey").GetString()!;
         Assert.NotEqual(key, newKey);
+        var confirmed = await therapist.Client.PostAsJsonAsync("/api/auth/2fa/enable", new { code = StaffClients.Totp(newKey, DateTimeOffset.UtcNow) });
+        Assert.Equal(HttpStatusCode.NoContent, confirmed.StatusCode);
         using var client = app.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await SignInAsync(client, therapist, StaffClients.Totp(newKey, DateTimeOffset.UtcNow + Step))).StatusCode);
+    }
+
+    [Fact]
+    public async Task AnAbandonedReKey_LeavesTheKeyInUseWorking()
+    {
+        var (therapist, key) = await TherapistWithTwoFactorAsync("Rekey Abandoned");
+
+        var response = await therapist.Client.PostAsJsonAsync("/api/auth/2fa/setup", new { currentPassword = therapist.Password });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await AssertKeyStillWorksAsync(therapist, key);
     }
 
     [Fact]

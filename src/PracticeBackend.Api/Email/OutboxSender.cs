@@ -254,33 +254,31 @@ public sealed partial class OutboxSender(
         return local.ToString("'at' HH:mm 'on' dddd d MMMM", CultureInfo.InvariantCulture) + $" ({zone.Id} time)";
     }
 
-    /// <summary>Practice-wide notes (no person): claimed by a guarded update, since no person's rules apply.</summary>
+    /// <summary>
+    /// Practice-wide notes (no person): composed first (so a failure there leaves the note planned, not
+    /// half-claimed), then claimed by a guarded update, since no person's rules apply.
+    /// </summary>
     private async Task<Claimed?> ClaimPracticeNoteAsync(PracticeDbContext db, Guid messageId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
+        var options = practice.Value;
+        if (OnDutyAddress is not { } onDuty)
+        {
+            await db.OutboxMessages.Where(m => m.Id == messageId && m.Status == MessageStatus.Planned)
+                .ExecuteUpdateAsync(m => m.SetProperty(x => x.Status, MessageStatus.Cancelled).SetProperty(x => x.StatusReason, NoOnDutyAddress), cancellationToken);
+            return null;
+        }
+
+        var counts = await WaitingForAFirstReply.CountAsync(db, now, cancellationToken);
+        var rendered = MessageTemplates.RenderStaffNotice(MessageKind.StaffWaitingNote, new StaffNoticeModel(options.Name, StaffLinks.Queue(options), Waiting: counts));
+        var mime = Envelope(messageId, clock.GetUtcNow(), rendered, new MailboxAddress(options.Name, onDuty), automated: true);
         var claimed = await db.OutboxMessages
             .Where(m => m.Id == messageId && m.Status == MessageStatus.Planned && m.DueAt <= now)
             .ExecuteUpdateAsync(m => m.SetProperty(x => x.Status, MessageStatus.Sending)
                 .SetProperty(x => x.ClaimedAt, now)
                 .SetProperty(x => x.Attempts, x => x.Attempts + 1)
                 .SetProperty(x => x.FirstAttemptAt, x => x.FirstAttemptAt ?? now), cancellationToken);
-        if (claimed == 0)
-        {
-            return null;
-        }
-
-        var message = await db.OutboxMessages.AsNoTracking().SingleAsync(m => m.Id == messageId, cancellationToken);
-        if (OnDutyAddress is null || message.Kind != MessageKind.StaffWaitingNote)
-        {
-            await db.OutboxMessages.Where(m => m.Id == messageId)
-                .ExecuteUpdateAsync(m => m.SetProperty(x => x.Status, MessageStatus.Cancelled).SetProperty(x => x.StatusReason, NoOnDutyAddress), cancellationToken);
-            return null;
-        }
-
-        var counts = await WaitingForAFirstReply.CountAsync(db, now, cancellationToken);
-        var options = practice.Value;
-        var rendered = MessageTemplates.RenderStaffNotice(MessageKind.StaffWaitingNote, new StaffNoticeModel(options.Name, StaffLinks.Queue(options), Waiting: counts));
-        return new Claimed(messageId, null, Envelope(messageId, clock.GetUtcNow(), rendered, new MailboxAddress(options.Name, OnDutyAddress), automated: true));
+        return claimed == 0 ? null : new Claimed(messageId, null, mime);
     }
 
     private async Task<MessageStatus> RecordPracticeNoteAsync(PracticeDbContext db, Guid messageId, TransportResult result, DateTimeOffset now)

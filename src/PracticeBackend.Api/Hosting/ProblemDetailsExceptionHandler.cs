@@ -90,7 +90,9 @@ internal sealed partial class ProblemDetailsExceptionHandler(
         var problem = context.ProblemDetails;
         problem.Detail ??= problem.Status switch
         {
-            StatusCodes.Status413PayloadTooLarge => $"Requests to this address may be at most {IntakeLimits.BodyMaxBytes / 1024} KB.",
+            StatusCodes.Status413PayloadTooLarge when context.HttpContext.Request.Path.StartsWithSegments("/api/intake") =>
+                $"Requests to this address may be at most {IntakeLimits.BodyMaxBytes / 1024} KB.",
+            StatusCodes.Status413PayloadTooLarge => "This request is larger than this address accepts.",
             StatusCodes.Status415UnsupportedMediaType => "Send the body as application/json.",
             _ => null,
         };

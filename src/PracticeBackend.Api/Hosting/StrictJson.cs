@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Net.Http.Headers;
 
 namespace PracticeBackend.Api.Hosting;
 
@@ -31,40 +33,108 @@ internal sealed class ControlCharacterGuard(RequestDelegate next)
     private static readonly SearchValues<char> Refused =
         SearchValues.Create([.. Enumerable.Range(0, 0x20).Select(c => (char)c).Where(c => c is not ('\t' or '\r' or '\n'))]);
 
+    /// <summary>No JSON body here is anywhere near this; it bounds what the guard buffers before binding.</summary>
+    public const int MaxBodyBytes = 1024 * 1024;
+
+    private const string TooLarge = "The request is too large";
+
     public async Task InvokeAsync(HttpContext context, IProblemDetailsService problems)
     {
-        if (!context.Request.HasJsonContentType() || HttpMethods.IsGet(context.Request.Method))
+        // Only bodies an endpoint will bind as JSON: nothing is buffered for unknown paths or form posts.
+        var accepts = context.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>();
+        if (HttpMethods.IsGet(context.Request.Method) || !context.Request.HasJsonContentType()
+            || accepts is null || !accepts.ContentTypes.Any(t => t.Contains("json", StringComparison.OrdinalIgnoreCase)))
         {
             await next(context);
             return;
         }
 
-        // Read within the endpoint's own size limit (a larger body throws and is answered 413).
+        // The guard reads bytes as UTF-8, which is what JSON is (RFC 8259); another declared charset could hide a NUL from it.
+        var charset = MediaTypeHeaderValue.Parse(context.Request.ContentType).Charset.ToString().Trim('"');
+        if (charset.Length > 0 && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
+        {
+            await RefuseAsync(context, problems, StatusCodes.Status415UnsupportedMediaType, "Send JSON encoded as UTF-8", null);
+            return;
+        }
+
+        if (context.Request.ContentLength > MaxBodyBytes)
+        {
+            await RefuseAsync(context, problems, StatusCodes.Status413PayloadTooLarge, TooLarge, null);
+            return;
+        }
+
         context.Request.EnableBuffering();
         using var body = new MemoryStream();
-        await context.Request.Body.CopyToAsync(body, context.RequestAborted);
-        context.Request.Body.Position = 0;
-
-        if (FirstRefusedField(body.GetBuffer().AsSpan(0, (int)body.Length)) is { } field)
+        try
         {
-            context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            await problems.WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails = new ValidationProblemDetails(new Dictionary<string, string[]> { [field] = [StrictJson.ControlCharacterRefused] })
-                {
-                    Status = StatusCodes.Status400BadRequest,
-                    Title = "The request could not be read",
-                },
-            });
+            await CopyAtMostAsync(context.Request.Body, body, MaxBodyBytes + 1, context.RequestAborted);
+        }
+        catch (IOException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return; // the client went away mid-upload: there is no one to answer
+        }
+
+        if (body.Length > MaxBodyBytes)
+        {
+            await RefuseAsync(context, problems, StatusCodes.Status413PayloadTooLarge, TooLarge, null);
             return;
+        }
+
+        context.Request.Body.Position = 0;
+        switch (FirstRefusedField(body.GetBuffer().AsSpan(0, (int)body.Length)))
+        {
+            case Refusal.ControlCharacter control:
+                await RefuseAsync(context, problems, StatusCodes.Status400BadRequest, "The request could not be read", (control.Field, StrictJson.ControlCharacterRefused));
+                return;
+            case Refusal.NotUnicode:
+                await RefuseAsync(context, problems, StatusCodes.Status400BadRequest, "The request could not be read", ("body", "The body is not valid UTF-8 text."));
+                return;
         }
 
         await next(context);
     }
 
-    /// <summary>The path of the first text holding a refused character ("consent.version", "specialties[1]"), or null (also for JSON that does not parse: binding answers that).</summary>
-    private static string? FirstRefusedField(ReadOnlySpan<byte> json)
+    private static async Task RefuseAsync(HttpContext context, IProblemDetailsService problems, int status, string title, (string Field, string Message)? field)
+    {
+        context.Response.StatusCode = status;
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = field is { } error
+                ? new ValidationProblemDetails(new Dictionary<string, string[]> { [error.Field] = [error.Message] }) { Status = status, Title = title }
+                : new ProblemDetails { Status = status, Title = title },
+        });
+    }
+
+    private static async Task CopyAtMostAsync(Stream from, Stream to, int limit, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while (to.Length < limit && (read = await from.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, limit - to.Length)), cancellationToken)) > 0)
+            {
+                await to.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private abstract record Refusal
+    {
+        public sealed record ControlCharacter(string Field) : Refusal;
+
+        public sealed record NotUnicode : Refusal;
+    }
+
+    /// <summary>
+    /// The first text holding a refused character, by its path ("consent.version", "specialties[1]"), or
+    /// text that is not Unicode; null when all is well (also for JSON that does not parse: binding answers that).
+    /// </summary>
+    private static Refusal? FirstRefusedField(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
         var path = new List<Frame>();
@@ -79,7 +149,9 @@ internal sealed class ControlCharacterGuard(RequestDelegate next)
                         path[^1] = path[^1] with { Property = name };
                         if (name.AsSpan().ContainsAny(Refused))
                         {
-                            return Describe(path);
+                            // Name the place that holds the key, never the key itself (it carries the character).
+                            path[^1] = path[^1] with { Property = null };
+                            return new Refusal.ControlCharacter(Describe(path));
                         }
 
                         break;
@@ -94,7 +166,7 @@ internal sealed class ControlCharacterGuard(RequestDelegate next)
                         Advance(path);
                         if (reader.GetString()!.AsSpan().ContainsAny(Refused))
                         {
-                            return Describe(path);
+                            return new Refusal.ControlCharacter(Describe(path));
                         }
 
                         break;
@@ -107,6 +179,11 @@ internal sealed class ControlCharacterGuard(RequestDelegate next)
         catch (JsonException)
         {
             return null;
+        }
+        catch (InvalidOperationException)
+        {
+            // Utf8JsonReader.GetString: invalid UTF-8, or an escaped lone surrogate.
+            return new Refusal.NotUnicode();
         }
 
         return null;

@@ -51,9 +51,17 @@ public sealed partial class OutboxSweep(
             """).ToListAsync(cancellationToken);
 
         // The job that died never planned what follows its send: plan it now, for each person it was about.
+        // One person's failure must not stop the sweep; their next claim or command re-plans them too.
         foreach (var clientId in abandoned.OfType<Guid>().Distinct())
         {
-            await sender.ReplanAsync(clientId, cancellationToken);
+            try
+            {
+                await sender.ReplanAsync(clientId, cancellationToken);
+            }
+            catch (Exception failure) when (failure is DbUpdateException or Npgsql.NpgsqlException or InvalidOperationException)
+            {
+                LogReplanFailed(logger, clientId, failure);
+            }
         }
 
         var enqueued = 0;
@@ -94,6 +102,9 @@ public sealed partial class OutboxSweep(
 
         return enqueued;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Re-planning client {ClientId} after an abandoned claim failed")]
+    private static partial void LogReplanFailed(ILogger logger, Guid clientId, Exception failure);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Outbox sweep enqueued {Enqueued} sends; {Abandoned} abandoned claims marked uncertain")]
     private static partial void LogSwept(ILogger logger, int enqueued, int abandoned);

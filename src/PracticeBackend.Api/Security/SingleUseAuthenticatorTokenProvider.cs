@@ -20,6 +20,11 @@ internal sealed class SingleUseAuthenticatorTokenProvider(IDbContextFactory<Prac
 {
     public const string LoginProvider = "[PracticeAuthenticator]";
     public const string LastUsedStepName = "LastUsedStep";
+    public const string PendingKeyName = "PendingKey";
+
+    // Where Identity's own user store keeps the authenticator key (UserStoreBase's internal names).
+    private const string IdentityStore = "[AspNetUserStore]";
+    private const string IdentityAuthenticatorKey = "AuthenticatorKey";
 
     private const int StepSeconds = 30;
     private const int Digits = 6;
@@ -33,12 +38,38 @@ internal sealed class SingleUseAuthenticatorTokenProvider(IDbContextFactory<Prac
     public async Task<bool> CanGenerateTwoFactorTokenAsync(UserManager<StaffUser> manager, StaffUser user) =>
         !string.IsNullOrWhiteSpace(await manager.GetAuthenticatorKeyAsync(user));
 
-    public async Task<bool> ValidateAsync(string purpose, string token, UserManager<StaffUser> manager, StaffUser user)
+    public async Task<bool> ValidateAsync(string purpose, string token, UserManager<StaffUser> manager, StaffUser user) =>
+        MatchingStep(await manager.GetAuthenticatorKeyAsync(user), token) is { } step && await TryClaimStepAsync(user.Id, step);
+
+    /// <summary>
+    /// A re-key's new key takes over only once a code from it is accepted (until then the old key keeps
+    /// working, so an abandoned re-key locks no one out). The step it matched is the key's first used one.
+    /// </summary>
+    public async Task<bool> TryAdoptPendingKeyAsync(UserManager<StaffUser> manager, StaffUser user, string token)
     {
-        var key = await manager.GetAuthenticatorKeyAsync(user);
-        if (string.IsNullOrWhiteSpace(key) || token.Length != Digits || !token.All(char.IsAsciiDigit))
+        var pending = await manager.GetAuthenticationTokenAsync(user, LoginProvider, PendingKeyName);
+        if (MatchingStep(pending, token) is not { } step)
         {
             return false;
+        }
+
+        await manager.SetAuthenticationTokenAsync(user, IdentityStore, IdentityAuthenticatorKey, pending);
+        await manager.RemoveAuthenticationTokenAsync(user, LoginProvider, PendingKeyName);
+        await manager.SetAuthenticationTokenAsync(user, LoginProvider, LastUsedStepName, step.ToString("D19", CultureInfo.InvariantCulture));
+        return true;
+    }
+
+    public static Task SetPendingKeyAsync(UserManager<StaffUser> manager, StaffUser user, string key) =>
+        manager.SetAuthenticationTokenAsync(user, LoginProvider, PendingKeyName, key);
+
+    public static async Task<bool> HasPendingKeyAsync(UserManager<StaffUser> manager, StaffUser user) =>
+        !string.IsNullOrEmpty(await manager.GetAuthenticationTokenAsync(user, LoginProvider, PendingKeyName));
+
+    private long? MatchingStep(string? key, string token)
+    {
+        if (string.IsNullOrWhiteSpace(key) || token.Length != Digits || !token.All(char.IsAsciiDigit))
+        {
+            return null;
         }
 
         var secret = Base32.Decode(key);
@@ -47,11 +78,11 @@ internal sealed class SingleUseAuthenticatorTokenProvider(IDbContextFactory<Prac
         {
             if (CodesEqual(Code(secret, step), token))
             {
-                return await TryClaimStepAsync(user.Id, step);
+                return step;
             }
         }
 
-        return false;
+        return null;
     }
 
     /// <summary>

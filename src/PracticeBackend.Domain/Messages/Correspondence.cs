@@ -296,9 +296,15 @@ public sealed class Correspondence
     /// Records what the server said. The caller commits it, then calls <see cref="Replan"/> in a transaction
     /// of its own, so that no planning failure can ever undo the record of a send.
     /// </summary>
-    public void RecordOutcome(Guid messageId, SendResult result, DateTimeOffset now)
+    /// <returns>False when the message was not being sent (its outcome was recorded already): nothing changes.</returns>
+    public bool RecordOutcome(Guid messageId, SendResult result, DateTimeOffset now)
     {
-        var message = _messages.Find(m => m.Id == messageId) ?? throw new ArgumentException("No such message.", nameof(messageId));
+        var message = _messages.Find(m => m.Id == messageId);
+        if (message is not { Status: MessageStatus.Sending })
+        {
+            return false;
+        }
+
         switch (result)
         {
             case SendResult.Sent:
@@ -333,6 +339,8 @@ public sealed class Correspondence
                 message.StatusReason = uncertain.Category;
                 break;
         }
+
+        return true;
     }
 
     /// <summary>Brings every planned message in line with the rules as they stand at <paramref name="now"/>.</summary>

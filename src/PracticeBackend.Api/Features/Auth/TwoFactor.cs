@@ -36,8 +36,19 @@ public static class TwoFactor
                 return refusal;
             }
 
-            await users.ResetAuthenticatorKeyAsync(user);
-            var key = (await users.GetAuthenticatorKeyAsync(user))!;
+            string key;
+            if (user.TwoFactorEnabled)
+            {
+                // The new key waits beside the old one until a code from it is confirmed (EnableTwoFactor).
+                key = users.GenerateNewAuthenticatorKey();
+                await SingleUseAuthenticatorTokenProvider.SetPendingKeyAsync(users, user, key);
+            }
+            else
+            {
+                await users.ResetAuthenticatorKeyAsync(user);
+                key = (await users.GetAuthenticatorKeyAsync(user))!;
+            }
+
             var issuer = Uri.EscapeDataString(practice.Value.Name);
             var uri = string.Create(CultureInfo.InvariantCulture,
                 $"otpauth://totp/{issuer}:{Uri.EscapeDataString(user.Email!)}?secret={key}&issuer={issuer}&digits=6");
@@ -88,14 +99,24 @@ public static class TwoFactor
             RuleFor(c => c.Code).NotEmpty().WithMessage("Enter the 6-digit code your authenticator app shows.");
     }
 
-    internal sealed class EnableHandler(UserManager<StaffUser> users, StaffContext staff, AuditTrail audit) : IRequestHandler<Enable, bool>
+    internal sealed class EnableHandler(UserManager<StaffUser> users, StaffContext staff, AuditTrail audit, SingleUseAuthenticatorTokenProvider authenticator)
+        : IRequestHandler<Enable, bool>
     {
         public async Task<bool> Handle(Enable request, CancellationToken cancellationToken)
         {
             var actor = staff.Actor;
             var user = await users.FindByIdAsync(actor.UserId.ToString());
             var code = request.Code!.Replace(" ", "", StringComparison.Ordinal);
-            if (user is null || !await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code))
+            if (user is null)
+            {
+                return false;
+            }
+
+            // With two-factor on, only a re-key's new key needs confirming; the one in use is not switched on again.
+            var confirmed = user.TwoFactorEnabled
+                ? await SingleUseAuthenticatorTokenProvider.HasPendingKeyAsync(users, user) && await authenticator.TryAdoptPendingKeyAsync(users, user, code)
+                : await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code);
+            if (!confirmed)
             {
                 return false;
             }
@@ -122,7 +143,7 @@ public static class TwoFactor
             .RequireAuthorization(StaffAuthentication.StaffPolicy)
             .WithName("StartTwoFactorSetup")
             .WithSummary("Start setting up two-factor sign-in")
-            .WithDescription("A new authenticator key (and an otpauth: URI for a QR code). Two-factor is on only once EnableTwoFactor accepts a code from it.");
+            .WithDescription("A new authenticator key (and an otpauth: URI for a QR code). Two-factor is on only once EnableTwoFactor accepts a code from it; with two-factor already on, the current password or a code is needed, and the key in use keeps working until a code from the new one is confirmed.");
 
         auth.MapPost("/2fa/enable", async Task<Results<NoContent, ProblemHttpResult>> (Enable request, IMediator mediator, CancellationToken cancellationToken) =>
                 await mediator.Send(request, cancellationToken)

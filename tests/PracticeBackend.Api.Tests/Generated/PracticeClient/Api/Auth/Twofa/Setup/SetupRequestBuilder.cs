@@ -34,7 +34,7 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Auth.Twofa.Setu
         {
         }
         /// <summary>
-        /// A new authenticator key (and an otpauth: URI for a QR code). Two-factor is on only once EnableTwoFactor accepts a code from it.
+        /// A new authenticator key (and an otpauth: URI for a QR code). Two-factor is on only once EnableTwoFactor accepts a code from it; with two-factor already on, the current password or a code is needed, and the key in use keeps working until a code from the new one is confirmed.
         /// </summary>
         /// <returns>A <see cref="global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.TwoFactorSetupResponse"/></returns>
         /// <param name="body">The request body</param>
@@ -69,7 +69,7 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Auth.Twofa.Setu
             return await RequestAdapter.SendAsync<global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.TwoFactorSetupResponse>(requestInfo, global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.TwoFactorSetupResponse.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// A new authenticator key (and an otpauth: URI for a QR code). Two-factor is on only once EnableTwoFactor accepts a code from it.
+        /// A new authenticator key (and an otpauth: URI for a QR code). Two-factor is on only once EnableTwoFactor accepts a code from it; with two-factor already on, the current password or a code is needed, and the key in use keeps working until a code from the new one is confirmed.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>
