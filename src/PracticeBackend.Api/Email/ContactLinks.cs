@@ -1,45 +1,24 @@
-using System.Security.Cryptography;
-using System.Text;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using PracticeBackend.Api.Hosting;
-using PracticeBackend.Grains.Data;
+using PracticeBackend.Grains.Clients;
 
 namespace PracticeBackend.Api.Email;
 
-/// <summary>
-/// The person's controls, as links: one fresh 256-bit token per purpose per message, stored only as
-/// its SHA-256 hash, so a database dump cannot be turned back into working links.
-/// </summary>
+/// <summary>The person's one-click links, from the tokens the person's grain issued for a message (LinkTokens).</summary>
 public sealed class ContactLinks(IOptions<PracticeOptions> practice)
 {
     public const string RoutePrefix = "/email";
 
-    public MessageLinks Issue(PracticeDbContext db, Guid clientId, Guid outboxMessageId, DateTime now, bool confirmAddress = false)
+    public MessageLinks For(IssuedLinks tokens)
     {
-        Uri Link(string purpose)
-        {
-            var token = WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
-            db.ContactTokens.Add(new ContactToken
-            {
-                Id = Guid.CreateVersion7(),
-                ClientId = clientId,
-                OutboxMessageId = outboxMessageId,
-                Purpose = purpose,
-                TokenHash = Hash(token),
-                CreatedAt = now,
-            });
-            return new Uri(practice.Value.PublicBaseUrl!, $"{RoutePrefix}/{token}");
-        }
+        Uri Link(string token) => new(practice.Value.PublicBaseUrl!, $"{RoutePrefix}/{token}");
 
         return new MessageLinks(
-            Stop: Link(TokenPurposes.Stop),
-            Pause: Link(TokenPurposes.Pause),
-            ChangePace: Link(TokenPurposes.ChangePace),
-            NotNow: Link(TokenPurposes.NotNow),
-            EraseMyData: Link(TokenPurposes.Erase),
-            ConfirmAddress: confirmAddress ? Link(TokenPurposes.ConfirmAddress) : null);
+            Stop: Link(tokens.Stop),
+            Pause: Link(tokens.Pause),
+            ChangePace: Link(tokens.ChangePace),
+            NotNow: Link(tokens.NotNow),
+            EraseMyData: Link(tokens.Erase),
+            ConfirmAddress: tokens.ConfirmAddress is { } confirm ? Link(confirm) : null);
     }
-
-    public static byte[] Hash(string token) => SHA256.HashData(Encoding.ASCII.GetBytes(token));
 }

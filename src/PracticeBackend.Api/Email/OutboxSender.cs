@@ -10,7 +10,7 @@ using PracticeBackend.Domain.Messages;
 using PracticeBackend.Domain.Pacing;
 using PracticeBackend.Grains;
 using PracticeBackend.Grains.Data;
-using PracticeBackend.Grains.Messaging;
+using PracticeBackend.Grains.Clients;
 using PracticeBackend.Grains.Security;
 
 namespace PracticeBackend.Api.Email;
@@ -21,12 +21,19 @@ namespace PracticeBackend.Api.Email;
 /// record what the server said; then plan what follows, in a transaction of its own. Running it twice for
 /// one row sends one email: the second claim finds the row no longer planned.
 /// </summary>
+/// <summary>
+/// Sends one outbox row, at most once (DESIGN invariant 4). The person's grain claims it (planned →
+/// sending) after a last look at the person's state, and hands back what the message needs, sealed;
+/// this writes and sends it, and reports what the server said back to the grain, which records it and
+/// plans what follows. Running it twice for one row sends one email: the second claim finds the row no
+/// longer planned. Practice-wide staff notes (no person) are claimed here directly.
+/// </summary>
 public sealed partial class OutboxSender(
     IDbContextFactory<PracticeDbContext> contexts,
+    IGrainFactory grains,
     IMailTransport transport,
     ContactLinks links,
     PhiProtector phi,
-    PacingSettings pacing,
     IOptions<PracticeOptions> practice,
     IOptions<EmailOptions> email,
     PracticeClock clock,
@@ -34,193 +41,111 @@ public sealed partial class OutboxSender(
 {
     public const string NoOnDutyAddress = "no-on-duty-address";
 
+    private static readonly TimeSpan[] RecordRetries = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(15)];
+
     public async Task<MessageStatus?> SendAsync(Guid messageId, CancellationToken cancellationToken)
     {
-        var claimed = await ClaimAsync(messageId, cancellationToken);
-        if (claimed is null)
+        PlannedRow? row;
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            row = await db.OutboxMessages.AsNoTracking()
+                .Where(m => m.Id == messageId && m.Status == MessageStatus.Planned)
+                .Select(m => new PlannedRow(m.ClientId, m.Kind))
+                .SingleOrDefaultAsync(cancellationToken);
+            if (row is null)
+            {
+                return null;
+            }
+
+            if (row.ClientId is null)
+            {
+                return await SendPracticeNoteAsync(db, messageId, cancellationToken);
+            }
+        }
+
+        var person = grains.GetGrain<IClientGrain>(row.ClientId.Value);
+        if (row.Kind.IsForStaff() && OnDutyAddress is null)
+        {
+            await person.Withdraw(new WithdrawMessage(messageId, NoOnDutyAddress));
+            LogNotSent(logger, messageId, NoOnDutyAddress);
+            return null;
+        }
+
+        var claim = await person.ClaimToSend(new ClaimToSend(messageId));
+        if (claim is not { Outcome: SendClaimOutcome.Send, Message: { } outgoing })
         {
             return null;
         }
 
         // From here the send has happened (or may have): record it whatever the job's own token says, and
         // through a short database outage, so that a message that did not go is not left "sending".
-        var result = await transport.SendAsync(claimed.Mime, CancellationToken.None);
-        return await RecordDespiteOutagesAsync(claimed, result);
+        var mime = await ComposeAsync(outgoing, cancellationToken);
+        var result = await transport.SendAsync(mime, CancellationToken.None);
+        return await RecordDespiteOutagesAsync(person, messageId, result);
     }
 
-    /// <summary>Re-plans one person's messages (after the sweep found a send that never finished).</summary>
-    public async Task ReplanAsync(Guid clientId, CancellationToken cancellationToken)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var rows = await CorrespondenceRows.LockAsync(db, clientId, pacing, cancellationToken);
-        var now = clock.GetUtcNow();
-        rows.Correspondence.Replan(now);
-        rows.WriteBack(db, now.UtcDateTime);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-    }
+    private sealed record PlannedRow(Guid? ClientId, MessageKind Kind);
 
-    private static readonly TimeSpan[] RecordRetries = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(15)];
-
-    private async Task<MessageStatus> RecordDespiteOutagesAsync(Claimed claimed, TransportResult result)
+    private async Task<MessageStatus> RecordDespiteOutagesAsync(IClientGrain person, Guid messageId, TransportResult result)
     {
+        var delivery = result switch
+        {
+            TransportResult.Sent sent => new RecordDelivery(messageId, DeliveryResult.Sent, ServerReply: sent.ServerReply),
+            TransportResult.Transient transient => new RecordDelivery(messageId, DeliveryResult.Transient, transient.Category),
+            TransportResult.Permanent permanent => new RecordDelivery(messageId, DeliveryResult.Permanent, permanent.Category, permanent.RecipientRejected),
+            TransportResult.Uncertain uncertain => new RecordDelivery(messageId, DeliveryResult.Uncertain, uncertain.Category),
+            _ => throw new ArgumentOutOfRangeException(nameof(result)),
+        };
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                return await RecordAsync(claimed, result);
+                return (await person.RecordDelivery(delivery)).Status;
             }
             catch (Exception outage) when (attempt < RecordRetries.Length && DatabaseOutage.Is(outage))
             {
-                LogRecordRetry(logger, claimed.MessageId, outage.GetType().Name);
+                LogRecordRetry(logger, messageId, outage.GetType().Name);
                 await Task.Delay(RecordRetries[attempt]);
             }
         }
     }
 
-    private sealed record Claimed(Guid MessageId, Guid? ClientId, MimeMessage Mime);
-
-    private async Task<Claimed?> ClaimAsync(Guid messageId, CancellationToken cancellationToken)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var planned = await db.OutboxMessages.AsNoTracking()
-            .Where(m => m.Id == messageId && m.Status == MessageStatus.Planned)
-            .Select(m => new { m.ClientId, m.Kind })
-            .SingleOrDefaultAsync(cancellationToken);
-        if (planned is null)
-        {
-            return null;
-        }
-
-        if (planned.ClientId is not { } clientId)
-        {
-            return await ClaimPracticeNoteAsync(db, messageId, cancellationToken);
-        }
-
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var rows = await CorrespondenceRows.LockAsync(db, clientId, pacing, cancellationToken);
-        var now = clock.GetUtcNow();
-        MimeMessage? mime = null;
-        if (planned.Kind.IsForStaff() && OnDutyAddress is null)
-        {
-            rows.Correspondence.Withdraw(messageId, NoOnDutyAddress);
-            LogNotSent(logger, messageId, NoOnDutyAddress);
-        }
-        else
-        {
-            switch (rows.Correspondence.ClaimToSend(messageId, now))
-            {
-                case Claim.Cancelled cancelled:
-                    LogNotSent(logger, messageId, cancelled.Reason);
-                    break;
-                case Claim.Deferred deferred:
-                    LogDeferred(logger, messageId, deferred.Rule);
-                    break;
-                case Claim.Send:
-                    mime = await ComposeAsync(db, rows, rows.Correspondence.Messages.Single(m => m.Id == messageId), now, cancellationToken);
-                    break;
-            }
-        }
-
-        rows.WriteBack(db, now.UtcDateTime);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return mime is null ? null : new Claimed(messageId, clientId, mime);
-    }
-
-    /// <summary>
-    /// Records what the server said and plans what follows, in one transaction. Should the plan itself be
-    /// refused by the database, the outcome is recorded alone: nothing may undo the record of a send (the
-    /// next claim re-plans).
-    /// </summary>
-    private async Task<MessageStatus> RecordAsync(Claimed claimed, TransportResult result)
-    {
-        var now = clock.GetUtcNow();
-        if (claimed.ClientId is not { } clientId)
-        {
-            await using var notes = await contexts.CreateDbContextAsync();
-            return await RecordPracticeNoteAsync(notes, claimed.MessageId, result, now);
-        }
-
-        try
-        {
-            return await RecordAsync(claimed.MessageId, clientId, result, now, replan: true);
-        }
-        catch (DbUpdateException failure) when (!DatabaseOutage.Is(failure))
-        {
-            LogPlanningFailed(logger, claimed.MessageId, failure);
-            return await RecordAsync(claimed.MessageId, clientId, result, now, replan: false);
-        }
-    }
-
-    private async Task<MessageStatus> RecordAsync(Guid messageId, Guid clientId, TransportResult result, DateTimeOffset now, bool replan)
-    {
-        await using var db = await contexts.CreateDbContextAsync();
-        await using var transaction = await db.Database.BeginTransactionAsync();
-        var rows = await CorrespondenceRows.LockAsync(db, clientId, pacing, CancellationToken.None);
-        rows.Correspondence.RecordOutcome(messageId, ToDomain(result), now);
-        if (replan)
-        {
-            rows.Correspondence.Replan(now);
-        }
-
-        rows.WriteBack(db, now.UtcDateTime);
-        var message = rows.Message(messageId);
-        if (result is TransportResult.Sent sent)
-        {
-            message.ServerReply = sent.ServerReply;
-        }
-
-        await db.SaveChangesAsync();
-        await transaction.CommitAsync();
-        LogFinished(logger, message.Id, message.Kind, message.Status, message.StatusReason);
-        return message.Status;
-    }
-
-    private static SendResult ToDomain(TransportResult result) => result switch
-    {
-        TransportResult.Sent => new SendResult.Sent(),
-        TransportResult.Transient transient => new SendResult.Transient(transient.Category),
-        TransportResult.Permanent permanent => new SendResult.Permanent(permanent.Category, permanent.RecipientRejected),
-        TransportResult.Uncertain uncertain => new SendResult.Uncertain(uncertain.Category),
-        _ => throw new ArgumentOutOfRangeException(nameof(result)),
-    };
-
     private string? OnDutyAddress => practice.Value.Staff.OnDutyEmail is { Length: > 0 } address ? address : null;
 
-    private async Task<MimeMessage> ComposeAsync(PracticeDbContext db, CorrespondenceRows rows, OutboxEntry entry, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<MimeMessage> ComposeAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
         var options = practice.Value;
-        var row = rows.Message(entry.Id);
-        var client = rows.Client;
-        var request = entry.RequestId is { } requestId ? rows.Request(requestId) : null;
-        if (entry.Kind.IsForStaff())
+        var now = clock.GetUtcNow();
+        if (message.Kind.IsForStaff())
         {
-            return Envelope(entry.Id, now, MessageTemplates.RenderStaffNotice(entry.Kind, new StaffNoticeModel(
+            return Envelope(message.MessageId, now, MessageTemplates.RenderStaffNotice(message.Kind, new StaffNoticeModel(
                 options.Name,
-                StaffLinks.Request(options, request?.Id ?? Guid.Empty),
-                ReceivedAt: request is null ? null : InPracticeTime(request.SubmittedAt))), new MailboxAddress(options.Name, OnDutyAddress!), automated: true);
+                StaffLinks.Request(options, message.RequestId ?? Guid.Empty),
+                ReceivedAt: message.RequestSubmittedAt is { } at ? InPracticeTime(at) : null)), new MailboxAddress(options.Name, OnDutyAddress!), automated: true);
         }
 
-        var signer = request?.AssignedTherapistId is { } therapistId
-            ? await db.Therapists.Where(t => t.Id == therapistId).Select(t => t.DisplayName).SingleOrDefaultAsync(cancellationToken)
-            : null;
-        var messageLinks = links.Issue(db, client.Id, entry.Id, now.UtcDateTime, confirmAddress: entry.Kind == MessageKind.AddressConfirmation);
-        var rendered = MessageTemplates.Render(entry.Kind, new MessageModel(
-            RecipientName: phi.Unseal(client.NameSealed),
+        string? signer = null;
+        if (message.AssignedTherapistId is { } therapistId)
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            signer = await db.Therapists.AsNoTracking().Where(t => t.Id == therapistId).Select(t => t.DisplayName).SingleOrDefaultAsync(cancellationToken);
+        }
+
+        var messageLinks = links.For(message.Links ?? throw new InvalidOperationException("A message to a person carries its links."));
+        var name = phi.Unseal(message.NameSealed);
+        var rendered = MessageTemplates.Render(message.Kind, new MessageModel(
+            RecipientName: name,
             SignerName: signer ?? options.Email.SignerName,
             PracticeName: options.Name,
             CrisisResources: options.CrisisResources,
             Links: messageLinks,
-            Pace: client.Pace,
-            OutcomeReason: entry.OutcomeReason,
-            PersonalBody: phi.Unseal(row.BodySealed),
+            Pace: message.Pace,
+            OutcomeReason: message.OutcomeReason,
+            PersonalBody: phi.Unseal(message.BodySealed),
             Wording: options.Email.Wording));
 
-        var to = new MailboxAddress(phi.Unseal(client.NameSealed) ?? "", phi.Unseal(client.EmailSealed)!);
-        var mime = Envelope(entry.Id, now, rendered, to, automated: entry.Kind != MessageKind.Personal);
-        if (entry.Kind.Rule().Row is MessageRow.AutomatedFollowUp or MessageRow.PersonalMessage)
+        var mime = Envelope(message.MessageId, now, rendered, new MailboxAddress(name ?? "", phi.Unseal(message.EmailSealed)!), automated: message.Kind != MessageKind.Personal);
+        if (message.Kind.Rule().Row is MessageRow.AutomatedFollowUp or MessageRow.PersonalMessage)
         {
             // RFC 8058 one-click: mail clients show "Unsubscribe"; a POST to the link stops at once.
             mime.Headers.Add("List-Unsubscribe", $"<{messageLinks.Stop}>");
@@ -228,6 +153,19 @@ public sealed partial class OutboxSender(
         }
 
         return mime;
+    }
+
+    /// <summary>A practice-wide note: claimed, sent and recorded here.</summary>
+    private async Task<MessageStatus?> SendPracticeNoteAsync(PracticeDbContext db, Guid messageId, CancellationToken cancellationToken)
+    {
+        if (await ClaimPracticeNoteAsync(db, messageId, cancellationToken) is not { } mime)
+        {
+            return null;
+        }
+
+        var result = await transport.SendAsync(mime, CancellationToken.None);
+        await using var record = await contexts.CreateDbContextAsync(CancellationToken.None);
+        return await RecordPracticeNoteAsync(record, messageId, result, clock.GetUtcNow());
     }
 
     private MimeMessage Envelope(Guid messageId, DateTimeOffset now, RenderedMessage rendered, MailboxAddress to, bool automated)
@@ -258,7 +196,7 @@ public sealed partial class OutboxSender(
     /// Practice-wide notes (no person): composed first (so a failure there leaves the note planned, not
     /// half-claimed), then claimed by a guarded update, since no person's rules apply.
     /// </summary>
-    private async Task<Claimed?> ClaimPracticeNoteAsync(PracticeDbContext db, Guid messageId, CancellationToken cancellationToken)
+    private async Task<MimeMessage?> ClaimPracticeNoteAsync(PracticeDbContext db, Guid messageId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var options = practice.Value;
@@ -278,7 +216,7 @@ public sealed partial class OutboxSender(
                 .SetProperty(x => x.ClaimedAt, now)
                 .SetProperty(x => x.Attempts, x => x.Attempts + 1)
                 .SetProperty(x => x.FirstAttemptAt, x => x.FirstAttemptAt ?? now), cancellationToken);
-        return claimed == 0 ? null : new Claimed(messageId, null, mime);
+        return claimed == 0 ? null : mime;
     }
 
     private async Task<MessageStatus> RecordPracticeNoteAsync(PracticeDbContext db, Guid messageId, TransportResult result, DateTimeOffset now)
@@ -319,17 +257,11 @@ public sealed partial class OutboxSender(
         return message.Status;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Planning after outbox message {MessageId} failed; its outcome is recorded alone")]
-    private static partial void LogPlanningFailed(ILogger logger, Guid messageId, Exception failure);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording the outcome of outbox message {MessageId} met a database outage ({ExceptionType}); trying again")]
-    private static partial void LogRecordRetry(ILogger logger, Guid messageId, string exceptionType);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Outbox message {MessageId} not sent: {Reason}")]
     private static partial void LogNotSent(ILogger logger, Guid messageId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox message {MessageId} deferred: {Rule}")]
-    private static partial void LogDeferred(ILogger logger, Guid messageId, string rule);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording the outcome of outbox message {MessageId} met a database outage ({ExceptionType}); trying again")]
+    private static partial void LogRecordRetry(ILogger logger, Guid messageId, string exceptionType);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Outbox message {MessageId} ({Kind}) is now {Status} {StatusReason}")]
     private static partial void LogFinished(ILogger logger, Guid messageId, MessageKind kind, MessageStatus status, string? statusReason);

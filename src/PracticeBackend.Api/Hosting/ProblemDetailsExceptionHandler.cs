@@ -25,6 +25,7 @@ internal sealed partial class ProblemDetailsExceptionHandler(
             // A broken or over-limit form body (ReadFormAsync: bad multipart, too many or too long values).
             InvalidDataException or IOException when httpContext.Request.HasFormContentType => UnreadableForm(),
             _ when DatabaseOutage.Is(exception) => Outage(httpContext, exception),
+            Grains.Clients.AggregateConflictException => Busy(httpContext),
             _ => null,
         };
 
@@ -66,6 +67,18 @@ internal sealed partial class ProblemDetailsExceptionHandler(
     }
 
     private const int RetryAfterSeconds = 5;
+
+    /// <summary>Two writers changed the same record at the same moment, twice: nothing was written; a retry will see the winner.</summary>
+    private static ProblemDetails Busy(HttpContext httpContext)
+    {
+        httpContext.Response.Headers.RetryAfter = "1";
+        return new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Title = "Someone else changed this at the same moment",
+            Detail = "Nothing was changed by this request. Please try again.",
+        };
+    }
 
     private static ValidationProblemDetails FromValidation(ValidationException exception) =>
         new(exception.Errors

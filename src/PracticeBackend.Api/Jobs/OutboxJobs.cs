@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using PracticeBackend.Api.Hosting;
 using PracticeBackend.Domain.Messages;
 using PracticeBackend.Grains;
+using PracticeBackend.Grains.Clients;
 using PracticeBackend.Grains.Data;
 
 namespace PracticeBackend.Api.Jobs;
@@ -24,7 +25,7 @@ public sealed class SendOutboxMessageJob(OutboxSender sender)
 public sealed partial class OutboxSweep(
     IDbContextFactory<PracticeDbContext> contexts,
     IBackgroundJobClient jobs,
-    OutboxSender sender,
+    IGrainFactory grains,
     IOptions<PracticeOptions> practice,
     PracticeClock clock,
     ILogger<OutboxSweep> logger)
@@ -44,25 +45,28 @@ public sealed partial class OutboxSweep(
         var now = clock.GetUtcNow().UtcDateTime;
         var batchSize = Math.Clamp(practice.Value.Jobs.SweepBatchSize, 1, 10_000);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var abandoned = await db.Database.SqlQuery<Guid?>($"""
-            UPDATE outbox_messages SET status = 'Uncertain', status_reason = {ClaimAbandoned}
-            WHERE status = 'Sending' AND claimed_at < {now - ClaimPresumedDeadAfter}
-            RETURNING client_id AS "Value"
-            """).ToListAsync(cancellationToken);
-
-        // The job that died never planned what follows its send: plan it now, for each person it was about.
-        // One person's failure must not stop the sweep; their next claim or command re-plans them too.
-        foreach (var clientId in abandoned.OfType<Guid>().Distinct())
+        // Claims that never finished (the process died mid-send): their outcome is unknown. The person's grain
+        // records that, and plans what follows, since the job that died never did.
+        var abandoned = await db.OutboxMessages.AsNoTracking()
+            .Where(m => m.Status == MessageStatus.Sending && m.ClaimedAt < now - ClaimPresumedDeadAfter && m.ClientId != null)
+            .Select(m => new { m.Id, ClientId = m.ClientId!.Value })
+            .ToListAsync(cancellationToken);
+        foreach (var claim in abandoned)
         {
             try
             {
-                await sender.ReplanAsync(clientId, cancellationToken);
+                await grains.GetGrain<IClientGrain>(claim.ClientId).MarkClaimAbandoned(new MarkClaimAbandoned(claim.Id, ClaimAbandoned));
             }
-            catch (Exception failure) when (failure is DbUpdateException or Npgsql.NpgsqlException or InvalidOperationException)
+            catch (Exception failure) when (failure is DbUpdateException or Npgsql.NpgsqlException or AggregateConflictException)
             {
-                LogReplanFailed(logger, clientId, failure);
+                // One person's failure must not stop the sweep; the next sweep finds the claim again.
+                LogAbandonedFailed(logger, claim.Id, failure);
             }
         }
+
+        await db.OutboxMessages
+            .Where(m => m.Status == MessageStatus.Sending && m.ClaimedAt < now - ClaimPresumedDeadAfter && m.ClientId == null)
+            .ExecuteUpdateAsync(m => m.SetProperty(x => x.Status, MessageStatus.Uncertain).SetProperty(x => x.StatusReason, ClaimAbandoned), cancellationToken);
 
         var enqueued = 0;
         while (true)
@@ -103,8 +107,8 @@ public sealed partial class OutboxSweep(
         return enqueued;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Re-planning client {ClientId} after an abandoned claim failed")]
-    private static partial void LogReplanFailed(ILogger logger, Guid clientId, Exception failure);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording the abandoned claim of outbox message {MessageId} failed; the next sweep tries again")]
+    private static partial void LogAbandonedFailed(ILogger logger, Guid messageId, Exception failure);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Outbox sweep enqueued {Enqueued} sends; {Abandoned} abandoned claims marked uncertain")]
     private static partial void LogSwept(ILogger logger, int enqueued, int abandoned);

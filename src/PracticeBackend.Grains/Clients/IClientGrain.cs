@@ -21,7 +21,129 @@ public interface IClientGrain : IGrainWithGuidKey
 
     /// <summary>What the person chose through a link in an email: stop, pause or resume, a new pace, "not now", or "yes, this request was mine".</summary>
     Task<PreferenceResult> ApplyPreference(ApplyPreference command);
+
+    /// <summary>
+    /// A staff member acts on one of the person's requests (assign, close, write personally, record a reply).
+    /// Need-to-know is decided here, where the request's assignment is, and every attempt is audited.
+    /// </summary>
+    Task<StaffCommandResult> ChangeRequest(RequestChange command);
+
+    /// <summary>
+    /// The send job's last look before a message goes (DESIGN invariants 3 and 4): by the person's state as
+    /// it is now, the message is claimed (planned → sending, with its link tokens issued) or deferred or
+    /// cancelled. What a claimed message needs to be written comes back sealed.
+    /// </summary>
+    Task<SendClaim> ClaimToSend(ClaimToSend command);
+
+    /// <summary>What the mail server said about a claimed message; and what follows is planned.</summary>
+    Task<RecordedDelivery> RecordDelivery(RecordDelivery command);
+
+    /// <summary>A claim older than the send deadline never finished (its process died): its outcome is unknown.</summary>
+    Task MarkClaimAbandoned(MarkClaimAbandoned command);
+
+    /// <summary>A planned message that cannot go for a reason outside the person's state (no recipient configured).</summary>
+    Task Withdraw(WithdrawMessage command);
 }
+
+public enum RequestChangeKind
+{
+    Assign = 1,
+    Close = 2,
+    WritePersonally = 3,
+    MarkReplied = 4,
+}
+
+/// <param name="TherapistId">For <see cref="RequestChangeKind.Assign"/>: known to exist (the caller checked the profile).</param>
+/// <param name="BodySealed">For <see cref="RequestChangeKind.WritePersonally"/>: the staff member's words, sealed.</param>
+[GenerateSerializer, Immutable, Alias("practice.request-change")]
+public sealed record RequestChange(
+    [property: Id(0)] StaffActor Actor,
+    [property: Id(1)] Guid IntakeId,
+    [property: Id(2)] RequestChangeKind Kind,
+    [property: Id(3)] Guid? TherapistId = null,
+    [property: Id(4)] Domain.Intake.CloseReason? Reason = null,
+    [property: Id(5)] byte[]? BodySealed = null);
+
+[GenerateSerializer, Immutable, Alias("practice.claim-to-send")]
+public sealed record ClaimToSend([property: Id(0)] Guid MessageId);
+
+public enum SendClaimOutcome
+{
+    Send = 1,
+    Deferred = 2,
+    Cancelled = 3,
+
+    /// <summary>Already claimed, sent or cancelled: nothing to do (a second run of the job).</summary>
+    NotPlanned = 4,
+}
+
+/// <param name="Reason">Why it was deferred (the rule) or cancelled.</param>
+/// <param name="Message">For <see cref="SendClaimOutcome.Send"/>: what the message needs to be written.</param>
+[GenerateSerializer, Immutable, Alias("practice.send-claim")]
+public sealed record SendClaim(
+    [property: Id(0)] SendClaimOutcome Outcome,
+    [property: Id(1)] string? Reason = null,
+    [property: Id(2)] OutgoingMessage? Message = null);
+
+/// <summary>A claimed message, with the person's details still sealed and its one-click links' tokens.</summary>
+/// <param name="RequestSubmittedAt">When the request it is about arrived (staff notices say so).</param>
+[GenerateSerializer, Immutable, Alias("practice.outgoing-message")]
+public sealed record OutgoingMessage(
+    [property: Id(0)] Guid MessageId,
+    [property: Id(1)] Guid? RequestId,
+    [property: Id(2)] Domain.Messages.MessageKind Kind,
+    [property: Id(3)] byte[] EmailSealed,
+    [property: Id(4)] byte[]? NameSealed,
+    [property: Id(5)] byte[]? BodySealed,
+    [property: Id(6)] Guid? AssignedTherapistId,
+    [property: Id(7)] Domain.Intake.Pace Pace,
+    [property: Id(8)] Domain.Intake.CloseReason? OutcomeReason,
+    [property: Id(9)] DateTime? RequestSubmittedAt,
+    [property: Id(10)] IssuedLinks? Links);
+
+/// <summary>The raw tokens of a message's one-click links (only their hashes are stored).</summary>
+[GenerateSerializer, Immutable, Alias("practice.issued-links")]
+public sealed record IssuedLinks(
+    [property: Id(0)] string Stop,
+    [property: Id(1)] string Pause,
+    [property: Id(2)] string ChangePace,
+    [property: Id(3)] string NotNow,
+    [property: Id(4)] string Erase,
+    [property: Id(5)] string? ConfirmAddress);
+
+public enum DeliveryResult
+{
+    Sent = 1,
+
+    /// <summary>Nothing reached the server's DATA phase: safe to try again later.</summary>
+    Transient = 2,
+
+    /// <summary>The server refused for good.</summary>
+    Permanent = 3,
+
+    /// <summary>It may have been delivered: never resent automatically.</summary>
+    Uncertain = 4,
+}
+
+/// <param name="Category">What went wrong, as a category (never an address or text).</param>
+/// <param name="RecipientRejected">A permanent refusal of the recipient: the address bounced.</param>
+/// <param name="ServerReply">The server's answer to the message content, when sent.</param>
+[GenerateSerializer, Immutable, Alias("practice.record-delivery")]
+public sealed record RecordDelivery(
+    [property: Id(0)] Guid MessageId,
+    [property: Id(1)] DeliveryResult Result,
+    [property: Id(2)] string? Category = null,
+    [property: Id(3)] bool RecipientRejected = false,
+    [property: Id(4)] string? ServerReply = null);
+
+[GenerateSerializer, Immutable, Alias("practice.recorded-delivery")]
+public sealed record RecordedDelivery([property: Id(0)] Domain.Messages.MessageStatus Status);
+
+[GenerateSerializer, Immutable, Alias("practice.mark-claim-abandoned")]
+public sealed record MarkClaimAbandoned([property: Id(0)] Guid MessageId, [property: Id(1)] string Reason);
+
+[GenerateSerializer, Immutable, Alias("practice.withdraw-message")]
+public sealed record WithdrawMessage([property: Id(0)] Guid MessageId, [property: Id(1)] string Reason);
 
 public enum PreferenceKind
 {
@@ -75,5 +197,16 @@ public enum AcceptIntakeOutcome
     IntakeAlreadyExists = 3,
 }
 
+/// <param name="Request">The stored request, when accepted or already there: its grain answers repeats from it.</param>
 [GenerateSerializer, Immutable, Alias("practice.accept-intake-result")]
-public sealed record AcceptIntakeResult([property: Id(0)] AcceptIntakeOutcome Outcome);
+public sealed record AcceptIntakeResult([property: Id(0)] AcceptIntakeOutcome Outcome, [property: Id(1)] RequestSummary? Request = null);
+
+/// <summary>What a request's grain keeps of it: whose it is, and what its first answer was.</summary>
+[GenerateSerializer, Immutable, Alias("practice.request-summary")]
+public sealed record RequestSummary(
+    [property: Id(0)] Guid IntakeId,
+    [property: Id(1)] Guid ClientId,
+    [property: Id(2)] Domain.Intake.IntakeStatus Status,
+    [property: Id(3)] Domain.Intake.Pace Pace,
+    [property: Id(4)] byte[]? RequestFingerprint,
+    [property: Id(5)] bool HasIdempotencyKey);

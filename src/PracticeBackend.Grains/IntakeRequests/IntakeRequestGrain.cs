@@ -1,57 +1,58 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using PracticeBackend.Domain.Intake;
-using PracticeBackend.Domain.Messages;
-using PracticeBackend.Domain.Pacing;
 using PracticeBackend.Grains.Clients;
 using PracticeBackend.Grains.Data;
-using PracticeBackend.Grains.Messaging;
 using PracticeBackend.Grains.Staff;
 
 namespace PracticeBackend.Grains.IntakeRequests;
 
 /// <summary>
-/// Receives a submission and hands it to the person's <see cref="IClientGrain"/>, which stores the
-/// request with the client record in one transaction; from then on this grain owns the request.
-/// Non-reentrant, so parallel retries with one Idempotency-Key queue here and see the first result;
-/// the primary key and the unique key hash make that hold even across duplicate activations.
+/// One request's door, keyed by its id. It receives the submission — non-reentrant, so parallel retries
+/// that share an Idempotency-Key (whose hash is the key) queue here and get the first answer — and hands
+/// it to the person's <see cref="IClientGrain"/>, which stores it with everything else the intake commits.
+/// It keeps, in memory, what the request is (whose, its first answer) and routes staff commands about it
+/// to the person, who writes them (ADR 0001: a request belongs to the person's aggregate, because the
+/// caps and the one-transaction intake span all of a person's requests).
 /// </summary>
 public sealed partial class IntakeRequestGrain(
     IDbContextFactory<PracticeDbContext> contexts,
-    PacingSettings pacing,
     PracticeClock clock,
     ILogger<IntakeRequestGrain> logger) : Grain, IIntakeRequestGrain
 {
-    private IntakeRequest? _request;
+    private RequestSummary? _request;
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken) =>
-        _request = await LoadAsync(cancellationToken);
+    private Guid IntakeId => this.GetPrimaryKey();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var stored = await db.IntakeRequests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == IntakeId, cancellationToken);
+        _request = stored is null ? null : ClientGrain.Summary(stored);
+    }
 
     public async Task<SubmitIntakeResult> Submit(SubmitIntake command)
     {
         if (_request is not null)
         {
-            return AnswerRepeat(command);
+            return AnswerRepeat(command, _request);
         }
 
         // Twice at most: a first-time email may be claimed by a parallel submission between our
         // look-up and our insert; the second look-up then finds that client.
-        var intakeId = this.GetPrimaryKey();
         for (var attempt = 1; attempt <= 2; attempt++)
         {
             var clientId = await FindClientIdAsync(command.Contact.EmailBlindIndex) ?? Guid.CreateVersion7();
-            var accepted = await GrainFactory.GetGrain<IClientGrain>(clientId)
-                .AcceptIntake(new AcceptIntake(intakeId, command));
+            var accepted = await GrainFactory.GetGrain<IClientGrain>(clientId).AcceptIntake(new AcceptIntake(IntakeId, command));
             switch (accepted.Outcome)
             {
                 case AcceptIntakeOutcome.Accepted:
-                    _request = await LoadAsync(CancellationToken.None);
-                    LogSubmitted(logger, intakeId, command.NeedsPromptAttention);
-                    return new SubmitIntakeResult(SubmitIntakeOutcome.Created, intakeId, IntakeStatus.Submitted, command.Pace);
+                    _request = accepted.Request;
+                    LogSubmitted(logger, IntakeId, command.NeedsPromptAttention);
+                    return new SubmitIntakeResult(SubmitIntakeOutcome.Created, IntakeId, IntakeStatus.Submitted, command.Pace);
                 case AcceptIntakeOutcome.IntakeAlreadyExists:
-                    _request = await LoadAsync(CancellationToken.None)
-                        ?? throw new InvalidOperationException($"Intake {intakeId} was reported stored but cannot be read.");
-                    return AnswerRepeat(command);
+                    _request = accepted.Request ?? throw new InvalidOperationException($"Intake {IntakeId} was reported stored but cannot be read.");
+                    return AnswerRepeat(command, _request);
                 case AcceptIntakeOutcome.EmailBelongsToAnotherClient:
                     continue;
                 default:
@@ -59,158 +60,47 @@ public sealed partial class IntakeRequestGrain(
             }
         }
 
-        throw new InvalidOperationException($"Intake {intakeId} could not settle on a client record.");
+        throw new InvalidOperationException($"Intake {IntakeId} could not settle on a client record.");
     }
 
     public Task<StaffCommandResult> Assign(AssignIntake command) =>
-        ChangeAsync(command.Actor, AuditActions.IntakeAssign, async (db, rows, request, now) =>
-        {
-            if (!command.Actor.IsAdmin && command.TherapistId != command.Actor.TherapistId)
-            {
-                return StaffCommandOutcome.NotPermitted;
-            }
-
-            if (!IntakeTransitions.CanAssign(request.Status))
-            {
-                return StaffCommandOutcome.NotAllowedInThisState;
-            }
-
-            if (!await db.Therapists.AnyAsync(t => t.Id == command.TherapistId))
-            {
-                return StaffCommandOutcome.UnknownTherapist;
-            }
-
-            var outcome = Outcome(rows.Correspondence.Assign(request.Id));
-            if (outcome != StaffCommandOutcome.Done)
-            {
-                return outcome;
-            }
-
-            request.AssignedTherapistId = command.TherapistId;
-            db.IntakeEvents.Add(Event(request, now, IntakeEventKinds.Assigned, command.Actor, command.TherapistId, null));
-            return StaffCommandOutcome.Done;
-        });
+        RouteAsync(new RequestChange(command.Actor, IntakeId, RequestChangeKind.Assign, TherapistId: command.TherapistId), AuditActions.IntakeAssign);
 
     public Task<StaffCommandResult> Close(CloseIntake command) =>
-        ChangeAsync(command.Actor, AuditActions.IntakeClose, (db, rows, request, now) =>
-        {
-            var outcome = Outcome(rows.Correspondence.CloseByStaff(request.Id, command.Reason, now));
-            if (outcome == StaffCommandOutcome.Done)
-            {
-                request.ClosedReason = command.Reason;
-                request.ClosedAt = now.UtcDateTime;
-                db.IntakeEvents.Add(Event(request, now, IntakeEventKinds.Closed, command.Actor, null, command.Reason.ToWire()));
-            }
-
-            return Task.FromResult(outcome);
-        });
+        RouteAsync(new RequestChange(command.Actor, IntakeId, RequestChangeKind.Close, Reason: command.Reason), AuditActions.IntakeClose);
 
     public Task<StaffCommandResult> SendPersonalMessage(SendPersonalMessage command) =>
-        ChangeAsync(command.Actor, AuditActions.PersonalMessage, (db, rows, request, now) =>
-        {
-            var messageId = Guid.CreateVersion7();
-            var outcome = Outcome(rows.Correspondence.WritePersonally(request.Id, messageId, now));
-            if (outcome == StaffCommandOutcome.Done)
-            {
-                rows.WriteBack(db, now.UtcDateTime);
-                var message = rows.Message(messageId);
-                message.BodySealed = command.BodySealed;
-                message.AuthorUserId = command.Actor.UserId;
-                db.IntakeEvents.Add(Event(request, now, IntakeEventKinds.PersonalMessage, command.Actor, null, null));
-            }
-
-            return Task.FromResult(outcome);
-        });
+        RouteAsync(new RequestChange(command.Actor, IntakeId, RequestChangeKind.WritePersonally, BodySealed: command.BodySealed), AuditActions.PersonalMessage);
 
     public Task<StaffCommandResult> MarkReplied(MarkReplied command) =>
-        ChangeAsync(command.Actor, AuditActions.IntakeReplied, (db, rows, request, now) =>
-        {
-            // A reply means a conversation between people: automated follow-ups end for this request.
-            var outcome = Outcome(rows.Correspondence.Replied(request.Id, now));
-            if (outcome == StaffCommandOutcome.Done)
-            {
-                db.IntakeEvents.Add(Event(request, now, IntakeEventKinds.Replied, command.Actor, null, null));
-            }
+        RouteAsync(new RequestChange(command.Actor, IntakeId, RequestChangeKind.MarkReplied), AuditActions.IntakeReplied);
 
-            return Task.FromResult(outcome);
-        });
-
-    /// <summary>
-    /// One staff change in one transaction: the client row lock (shared with the send job), need-to-know
-    /// (an invisible request is "not found"), the change, its timeline event, its audit row, and what the
-    /// person's correspondence planned because of it.
-    /// </summary>
-    private async Task<StaffCommandResult> ChangeAsync(
-        StaffActor actor,
-        string auditAction,
-        Func<PracticeDbContext, CorrespondenceRows, IntakeRequest, DateTimeOffset, Task<StaffCommandOutcome>> change)
+    private async Task<StaffCommandResult> RouteAsync(RequestChange change, string auditAction)
     {
-        var intakeId = this.GetPrimaryKey();
-        await using var db = await contexts.CreateDbContextAsync();
-        var now = clock.GetUtcNow();
-        if (_request is null || !actor.MaySee(_request))
+        if (_request is null)
         {
-            db.AuditEvents.Add(actor.Audit(now.UtcDateTime, auditAction, AuditSubjects.IntakeRequest, intakeId, AuditOutcomes.NotFound));
+            // No such request: said as "not found", and recorded like any other look at what is not theirs.
+            await using var db = await contexts.CreateDbContextAsync();
+            db.AuditEvents.Add(change.Actor.Audit(clock.GetUtcNow().UtcDateTime, auditAction, AuditSubjects.IntakeRequest, IntakeId, AuditOutcomes.NotFound));
             await db.SaveChangesAsync();
             DeactivateOnIdle();
             return new StaffCommandResult(StaffCommandOutcome.NotFound);
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync();
-        var rows = await CorrespondenceRows.LockAsync(db, _request.ClientId, pacing, CancellationToken.None);
-        var request = rows.Request(intakeId);
-        var outcome = actor.MaySee(request) ? await change(db, rows, request, now) : StaffCommandOutcome.NotFound;
-        if (outcome == StaffCommandOutcome.Done)
-        {
-            rows.WriteBack(db, now.UtcDateTime);
-        }
-        else
-        {
-            db.ChangeTracker.Clear();
-        }
-
-        db.AuditEvents.Add(actor.Audit(now.UtcDateTime, auditAction, AuditSubjects.IntakeRequest, intakeId,
-            outcome == StaffCommandOutcome.Done ? AuditOutcomes.Success : AuditOutcomes.Denied));
-        await db.SaveChangesAsync();
-        await transaction.CommitAsync();
-        _request = await LoadAsync(CancellationToken.None);
-        if (outcome == StaffCommandOutcome.Done)
-        {
-            LogChanged(logger, intakeId, auditAction);
-        }
-
-        return new StaffCommandResult(outcome);
+        return await GrainFactory.GetGrain<IClientGrain>(_request.ClientId).ChangeRequest(change);
     }
 
-    private static StaffCommandOutcome Outcome(StaffChange change) => change switch
+    private SubmitIntakeResult AnswerRepeat(SubmitIntake command, RequestSummary request)
     {
-        StaffChange.Done => StaffCommandOutcome.Done,
-        StaffChange.NotAllowedInThisState => StaffCommandOutcome.NotAllowedInThisState,
-        _ => StaffCommandOutcome.NotFound,
-    };
-
-    private static IntakeEvent Event(IntakeRequest request, DateTimeOffset at, string kind, StaffActor actor, Guid? therapistId, string? detail) => new()
-    {
-        IntakeRequestId = request.Id,
-        At = at.UtcDateTime,
-        Kind = kind,
-        ActorUserId = actor.UserId,
-        TherapistId = therapistId,
-        Detail = detail,
-    };
-
-    private SubmitIntakeResult AnswerRepeat(SubmitIntake command)
-    {
-        var request = _request!;
         var sameForm = command.IdempotencyKeyHash is not null
             && request.RequestFingerprint is not null
             && request.RequestFingerprint.AsSpan().SequenceEqual(command.RequestFingerprint);
-        LogRepeat(logger, request.Id, sameForm);
+        LogRepeat(logger, request.IntakeId, sameForm);
 
         // Idempotency replays the first answer as it was given, not the request's later state.
         return sameForm
-            ? new SubmitIntakeResult(SubmitIntakeOutcome.Replayed, request.Id, IntakeStatus.Submitted, request.Pace)
-            : new SubmitIntakeResult(SubmitIntakeOutcome.KeyReusedForDifferentRequest, request.Id, request.Status, request.Pace);
+            ? new SubmitIntakeResult(SubmitIntakeOutcome.Replayed, request.IntakeId, IntakeStatus.Submitted, request.Pace)
+            : new SubmitIntakeResult(SubmitIntakeOutcome.KeyReusedForDifferentRequest, request.IntakeId, request.Status, request.Pace);
     }
 
     private async Task<Guid?> FindClientIdAsync(byte[] emailBlindIndex)
@@ -222,18 +112,8 @@ public sealed partial class IntakeRequestGrain(
             .SingleOrDefaultAsync();
     }
 
-    private async Task<IntakeRequest?> LoadAsync(CancellationToken cancellationToken)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var id = this.GetPrimaryKey();
-        return await db.IntakeRequests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Intake {IntakeId} submitted (needs prompt attention: {NeedsPromptAttention})")]
     private static partial void LogSubmitted(ILogger logger, Guid intakeId, bool needsPromptAttention);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Intake {IntakeId}: {Action} by staff")]
-    private static partial void LogChanged(ILogger logger, Guid intakeId, string action);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Intake {IntakeId} submitted again with the same key (same form: {SameForm})")]
     private static partial void LogRepeat(ILogger logger, Guid intakeId, bool sameForm);

@@ -8,10 +8,11 @@ using PracticeBackend.Grains.Data;
 namespace PracticeBackend.Grains.Messaging;
 
 /// <summary>
-/// One person's <see cref="Correspondence"/> and the tracked rows behind it: the client row (locked for the
-/// transaction), their requests and their messages that are not cancelled. A command loads it, asks the
-/// aggregate, and <see cref="WriteBack"/> copies what the aggregate decided into the rows, in the command's
-/// own transaction.
+/// One person's <see cref="Correspondence"/> and the rows behind it — the client row, their requests and
+/// their messages that are not cancelled — held by <c>ClientGrain</c> between commands. For each command a
+/// fresh context <see cref="Attach"/>es the rows as they were last written, the aggregate decides, and
+/// <see cref="WriteBack"/> copies its decisions into the rows, which the context then saves in one
+/// transaction guarded by the client row's <c>xmin</c>.
 /// </summary>
 public sealed class CorrespondenceRows
 {
@@ -34,23 +35,47 @@ public sealed class CorrespondenceRows
 
     public Correspondence Correspondence { get; }
 
+    public IReadOnlyCollection<IntakeRequest> Requests => _requests.Values;
+
     public IntakeRequest Request(Guid requestId) => _requests[requestId];
+
+    public IntakeRequest? FindRequest(Guid requestId) => _requests.GetValueOrDefault(requestId);
 
     public OutboxMessage Message(Guid messageId) => _messages[messageId];
 
-    /// <summary>
-    /// Takes the client row lock until the transaction ends (every writer of a person's messages takes it
-    /// first, so planning and the send job's claim never overlap) and loads the rest.
-    /// </summary>
-    public static async Task<CorrespondenceRows> LockAsync(PracticeDbContext db, Guid clientId, PacingSettings settings, CancellationToken cancellationToken)
+    /// <summary>The person's rows as stored, or null when there is no such client.</summary>
+    public static async Task<CorrespondenceRows?> LoadAsync(PracticeDbContext db, Guid clientId, PacingSettings settings, CancellationToken cancellationToken)
     {
-        await db.Database.ExecuteSqlAsync($"SELECT id FROM clients WHERE id = {clientId} FOR UPDATE", cancellationToken);
-        var client = await db.Clients.SingleAsync(c => c.Id == clientId, cancellationToken);
-        return await LoadAsync(db, client, settings, cancellationToken);
+        var client = await db.Clients.AsNoTracking().SingleOrDefaultAsync(c => c.Id == clientId, cancellationToken);
+        if (client is null)
+        {
+            return null;
+        }
+
+        var requests = await db.IntakeRequests.AsNoTracking().Where(r => r.ClientId == clientId).ToListAsync(cancellationToken);
+        var messages = await db.OutboxMessages.AsNoTracking()
+            .Where(m => m.ClientId == clientId && m.Status != MessageStatus.Cancelled)
+            .ToListAsync(cancellationToken);
+        return new CorrespondenceRows(client, requests, messages, settings);
     }
 
-    /// <summary>For a client row the caller has just added: nothing to lock or load yet (the insert itself guards it).</summary>
+    /// <summary>For a client row the caller has just added: nothing to load yet (the insert itself guards it).</summary>
     public static CorrespondenceRows ForNew(Client client, PacingSettings settings) => new(client, [], [], settings);
+
+    /// <summary>Tracks the rows, as last written, in a fresh context: what the command changes, it saves.</summary>
+    public void Attach(PracticeDbContext db)
+    {
+        db.Clients.Attach(Client);
+        foreach (var request in _requests.Values)
+        {
+            db.IntakeRequests.Attach(request);
+        }
+
+        foreach (var message in _messages.Values)
+        {
+            db.OutboxMessages.Attach(message);
+        }
+    }
 
     /// <summary>Copies the aggregate's decisions into the rows; new messages become new rows.</summary>
     public void WriteBack(PracticeDbContext db, DateTime now)
@@ -61,6 +86,14 @@ public sealed class CorrespondenceRows
         Client.Pace = contact.Pace;
         Client.TimeZone = contact.TimeZone;
         Client.UpdatedAt = now;
+
+        // Every command writes the client row, so its xmin guards the whole aggregate: an activation that
+        // wrote first (a duplicate, or another writer) makes this save fail instead of overwrite.
+        var client = db.Entry(Client);
+        if (client.State != EntityState.Added)
+        {
+            client.Property(c => c.UpdatedAt).IsModified = true;
+        }
 
         foreach (var state in Correspondence.Requests)
         {
@@ -113,15 +146,6 @@ public sealed class CorrespondenceRows
 
     /// <summary>Adds a request row the aggregate has just accepted.</summary>
     public void Add(IntakeRequest request) => _requests.Add(request.Id, request);
-
-    private static async Task<CorrespondenceRows> LoadAsync(PracticeDbContext db, Client client, PacingSettings settings, CancellationToken cancellationToken)
-    {
-        var requests = await db.IntakeRequests.Where(r => r.ClientId == client.Id).ToListAsync(cancellationToken);
-        var messages = await db.OutboxMessages
-            .Where(m => m.ClientId == client.Id && m.Status != MessageStatus.Cancelled)
-            .ToListAsync(cancellationToken);
-        return new CorrespondenceRows(client, requests, messages, settings);
-    }
 
     private static Contact ToContact(Client client) =>
         new(client.ContactStatus, Utc(client.PausedUntil), client.Pace, client.TimeZone, client.ErasedAt is not null);

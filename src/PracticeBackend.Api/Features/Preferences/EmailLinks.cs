@@ -140,7 +140,7 @@ public static class EmailLinks
             return null;
         }
 
-        var hash = ContactLinks.Hash(token);
+        var hash = LinkTokens.Hash(token);
         await using var db = await contexts.CreateDbContextAsync();
         return await db.ContactTokens.AsNoTracking()
             .Where(t => t.TokenHash == hash && t.RevokedAt == null)

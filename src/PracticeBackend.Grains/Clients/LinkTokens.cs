@@ -1,0 +1,42 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.WebUtilities;
+using PracticeBackend.Grains.Data;
+
+namespace PracticeBackend.Grains.Clients;
+
+/// <summary>
+/// The person's controls, as links: one fresh 256-bit token per purpose per message, stored only as its
+/// SHA-256 hash, so a database dump cannot be turned back into working links.
+/// </summary>
+public static class LinkTokens
+{
+    public static byte[] Hash(string token) => SHA256.HashData(Encoding.ASCII.GetBytes(token));
+
+    /// <summary>Adds a token row per purpose for one message and returns the raw tokens (for the links only).</summary>
+    public static IssuedLinks Issue(PracticeDbContext db, Guid clientId, Guid outboxMessageId, DateTime now, bool confirmAddress)
+    {
+        string Token(string purpose)
+        {
+            var token = WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+            db.ContactTokens.Add(new ContactToken
+            {
+                Id = Guid.CreateVersion7(),
+                ClientId = clientId,
+                OutboxMessageId = outboxMessageId,
+                Purpose = purpose,
+                TokenHash = Hash(token),
+                CreatedAt = now,
+            });
+            return token;
+        }
+
+        return new IssuedLinks(
+            Token(TokenPurposes.Stop),
+            Token(TokenPurposes.Pause),
+            Token(TokenPurposes.ChangePace),
+            Token(TokenPurposes.NotNow),
+            Token(TokenPurposes.Erase),
+            confirmAddress ? Token(TokenPurposes.ConfirmAddress) : null);
+    }
+}
