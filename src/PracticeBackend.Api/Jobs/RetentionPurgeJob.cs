@@ -18,6 +18,7 @@ namespace PracticeBackend.Api.Jobs;
 public sealed partial class RetentionPurgeJob(
     IDbContextFactory<PracticeDbContext> contexts,
     IGrainFactory grains,
+    Security.DbTicketStore sessions,
     IOptions<PracticeOptions> practice,
     PracticeClock clock,
     ILogger<RetentionPurgeJob> logger)
@@ -38,12 +39,7 @@ public sealed partial class RetentionPurgeJob(
                 .ToListAsync(cancellationToken);
         }
 
-        // Expired staff sessions: the cookie is worthless already; the row need not outlive it.
-        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
-        {
-            var now = clock.GetUtcNow().UtcDateTime;
-            await db.StaffSessions.Where(s => s.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
-        }
+        await sessions.RemoveExpiredAsync(cancellationToken);
 
         var actor = StaffActor.System(RecurringJobId);
         foreach (var clientId in due)

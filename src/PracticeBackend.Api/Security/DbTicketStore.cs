@@ -13,7 +13,7 @@ namespace PracticeBackend.Api.Security;
 /// Server-side staff sessions. The absolute lifetime (12 h from sign-in) is enforced here; the idle
 /// timeout (30 min, sliding) by the cookie ticket's own expiry. Removing the row signs out everywhere.
 /// </summary>
-internal sealed class DbTicketStore(IDbContextFactory<PracticeDbContext> contexts, PracticeClock clock) : ITicketStore
+public sealed class DbTicketStore(IDbContextFactory<PracticeDbContext> contexts, PracticeClock clock) : ITicketStore
 {
     public async Task<string> StoreAsync(AuthenticationTicket ticket)
     {
@@ -63,5 +63,13 @@ internal sealed class DbTicketStore(IDbContextFactory<PracticeDbContext> context
     {
         await using var db = await contexts.CreateDbContextAsync();
         await db.StaffSessions.Where(s => s.Id == key).ExecuteDeleteAsync();
+    }
+
+    /// <summary>Expired sessions: the cookie is worthless already; the row need not outlive it.</summary>
+    public async Task RemoveExpiredAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        await db.StaffSessions.Where(s => s.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
     }
 }
