@@ -115,18 +115,5 @@ public sealed class IntakeSubmissionTests(GrainClusterFixture cluster)
         Assert.False(await db.Clients.AnyAsync(c => c.EmailBlindIndex == command.Contact.EmailBlindIndex));
     }
 
-    private static SubmitIntake NewSubmission(bool withKey = false) => new(
-        new SealedContact(
-            EmailBlindIndex: RandomNumberGenerator.GetBytes(32),
-            EmailSealed: RandomNumberGenerator.GetBytes(48),
-            NameSealed: RandomNumberGenerator.GetBytes(40),
-            PhoneSealed: null),
-        TimeZone: "Europe/London",
-        Pace: Pace.CheckIn1Month,
-        PreferredFormat: PreferredFormat.Video,
-        MessageSealed: RandomNumberGenerator.GetBytes(64),
-        NeedsPromptAttention: false,
-        ConsentVersion: "2026-11",
-        IdempotencyKeyHash: withKey ? RandomNumberGenerator.GetBytes(32) : null,
-        RequestFingerprint: RandomNumberGenerator.GetBytes(32));
+    private static SubmitIntake NewSubmission(bool withKey = false) => Submissions.New(withKey);
 }

@@ -91,4 +91,20 @@ public sealed partial class ClientGrain(
 }
 
 /// <summary>Another writer changed the aggregate twice while a command tried to: the command did nothing, and may be tried again.</summary>
-public sealed class AggregateConflictException(string message, Exception inner) : Exception(message, inner);
+[GenerateSerializer, Alias("practice.aggregate-conflict")]
+public sealed class AggregateConflictException : Exception
+{
+    public AggregateConflictException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+
+    public AggregateConflictException(string message)
+        : base(message)
+    {
+    }
+
+    public AggregateConflictException()
+    {
+    }
+}
