@@ -42,6 +42,9 @@ public sealed class FlakyJobStorageApp : FollowUpApp
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
+
+        // A job per message, so that the storage can fail half-way through one sweep's enqueues.
+        builder.UseSetting("Practice:Jobs:SendBatchSize", "1");
         builder.ConfigureTestServices(services =>
         {
             var real = services.Last(d => d.ServiceType == typeof(IBackgroundJobClient));

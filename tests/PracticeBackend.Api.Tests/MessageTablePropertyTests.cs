@@ -44,6 +44,7 @@ public sealed partial class MessageTablePropertyTests(FollowUpApp app) : IClassF
         var mail = new Mailbox(app);
         var senderBackAt = DateTimeOffset.MinValue;
         var smtpBackAt = DateTimeOffset.MinValue;
+        var outageBegan = DateTimeOffset.MinValue;
 
         var end = start + TimeSpan.FromDays(PersonScript.WatchedDays + 7);
         while (app.Clock.GetUtcNow() < end)
@@ -65,8 +66,16 @@ public sealed partial class MessageTablePropertyTests(FollowUpApp app) : IClassF
                             senderBackAt = Max(senderBackAt, now + TimeSpan.FromHours(action.Hours));
                             break;
                         case Act.SmtpDown:
-                            smtpBackAt = Max(smtpBackAt, now + TimeSpan.FromHours(action.Hours));
-                            app.SmtpPort(FreePorts.Next());
+                            // Overlapping outages merge into one, kept shorter than the retry budget: past it a
+                            // message gives up by design (RetryPolicy's own tests), and here everything must
+                            // arrive once the mail system is back.
+                            if (now >= smtpBackAt)
+                            {
+                                outageBegan = now;
+                                app.SmtpPort(FreePorts.Next());
+                            }
+
+                            smtpBackAt = Min(Max(smtpBackAt, now + TimeSpan.FromHours(action.Hours)), outageBegan + RetryPolicy.Budget - 2 * Step);
                             break;
                         default:
                             await person.DoAsync(action, now, app, staff, mail);
@@ -90,8 +99,13 @@ public sealed partial class MessageTablePropertyTests(FollowUpApp app) : IClassF
         {
             var sent = await SentAsync(person);
             var story = person.Story.Concat(sent).OrderBy(e => e.At).ThenBy(e => e is Delivered ? 1 : 0).ToList();
-            broken.AddRange(MessageTableOracle.Violations(person.Script.TimeZone, story).Concat(MessageTableOracle.Missing(story))
-                .Select(v => $"{person.Email} ({person.Script}): {v}"));
+            var violations = MessageTableOracle.Violations(person.Script.TimeZone, story).Concat(MessageTableOracle.Missing(story)).ToList();
+            broken.AddRange(violations.Select(v => $"{person.Email} ({person.Script}): {v}"));
+            if (violations.Count > 0)
+            {
+                broken.Add($"  {person.Email}'s outbox: {await OutboxAsync(person)}");
+            }
+
             var arrived = mail.To(person.Email).Count;
             if (arrived != sent.Count)
             {
@@ -126,7 +140,31 @@ public sealed partial class MessageTablePropertyTests(FollowUpApp app) : IClassF
         return sent;
     }
 
+    /// <summary>What the person's outbox rows say, for a failure's message: why a message did not go.</summary>
+    private async Task<string> OutboxAsync(Person person)
+    {
+        await using var connection = new NpgsqlConnection(app.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            SELECT kind, status, coalesce(status_reason, ''), coalesce(due_rule, ''), due_at, attempts, first_attempt_at
+            FROM outbox_messages
+            WHERE client_id IN (SELECT client_id FROM intake_requests WHERE id = ANY(@intakes))
+            ORDER BY created_at
+            """, connection);
+        command.Parameters.AddWithValue("intakes", person.IntakeIds.ToArray());
+        var rows = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add($"{reader.GetString(0)} {reader.GetString(1)} reason={reader.GetString(2)} rule={reader.GetString(3)} due={reader.GetDateTime(4).ToString("O", System.Globalization.CultureInfo.InvariantCulture)} attempts={reader.GetInt32(5)} first={(reader.IsDBNull(6) ? "-" : reader.GetDateTime(6).ToString("O", System.Globalization.CultureInfo.InvariantCulture))}");
+        }
+
+        return string.Join("; ", rows);
+    }
+
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     /// <summary>One simulated person: their script, what they did (as the oracle reads it), and their requests.</summary>
     private sealed class Person(string email, PersonScript script)

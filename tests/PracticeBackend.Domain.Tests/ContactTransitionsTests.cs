@@ -88,7 +88,10 @@ public sealed class ContactTransitionsTests
             ["Personal Thu 06-04 15:00 in-send-window", "GentleCheckIn Thu 06-11 15:00 check-in-after-last-contact"]),
         ["staff wrote personally at night: it waits for the morning"] = (
             s => { s.Submit(Pace.Gentle); s.Day(3, 21); s.WritePersonally(); },
-            ["Personal Fri 06-05 09:00 next-send-window", "GentleCheckIn Fri 06-12 09:00 next-send-window"]),
+            ["Personal Fri 06-05 09:00 next-send-window", "GentleCheckIn Fri 06-12 09:00 weekly-spacing"]),
+        ["staff wrote during a pause: their message goes when it ends, the check-in a week after it"] = (
+            s => { s.Submit(Pace.Gentle); s.Day(1, 10); s.Pause(30); s.Day(3, 10); s.WritePersonally(); },
+            ["Personal Thu 07-02 10:00 pause-ends", "GentleCheckIn Thu 07-09 10:00 weekly-spacing"]),
         ["staff closed the request at night: the outcome waits for the morning, and nothing follows it"] = (
             s => { s.Submit(Pace.Gentle); s.Day(4, 20); s.CloseByStaff(); },
             ["Outcome Mon 06-08 09:00 next-send-window"]),

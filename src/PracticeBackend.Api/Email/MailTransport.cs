@@ -21,14 +21,23 @@ public abstract record TransportResult
     public sealed record Uncertain(string Category) : TransportResult;
 }
 
+/// <summary>Where outgoing mail goes. A session sends several messages in turn over one connection.</summary>
 public interface IMailTransport
+{
+    IMailSession OpenSession();
+}
+
+/// <summary>One conversation with the mail system: messages in turn, each with its own outcome.</summary>
+public interface IMailSession : IAsyncDisposable
 {
     Task<TransportResult> SendAsync(MimeMessage message, CancellationToken cancellationToken);
 }
 
 /// <summary>Writes each message as an .eml file — for development, and for practices that relay files.</summary>
-internal sealed class PickupTransport(IOptions<EmailOptions> options) : IMailTransport
+internal sealed class PickupTransport(IOptions<EmailOptions> options) : IMailTransport, IMailSession
 {
+    public IMailSession OpenSession() => this;
+
     public async Task<TransportResult> SendAsync(MimeMessage message, CancellationToken cancellationToken)
     {
         var directory = Path.GetFullPath(options.Value.PickupDirectory);
@@ -46,41 +55,46 @@ internal sealed class PickupTransport(IOptions<EmailOptions> options) : IMailTra
             return new TransportResult.Transient("pickup-io");
         }
     }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
+
+/// <summary>MailKit over SMTP: one connection per session, opened on the first message and again after a failure.</summary>
+internal sealed class SmtpTransport(IOptions<EmailOptions> options) : IMailTransport
+{
+    public IMailSession OpenSession() => new SmtpSession(options.Value.Smtp);
 }
 
 /// <summary>
-/// MailKit over SMTP. Failures are sorted by where they happened: before the message content began
-/// to flow nothing can have been delivered (transient or permanent by the server's code); after it
-/// began, the outcome is unknown (RFC 1047) and the message is never resent automatically.
+/// Failures are sorted by where they happened: before the message content began to flow nothing can have
+/// been delivered (transient or permanent by the server's code); after it began, the outcome is unknown
+/// (RFC 1047) and the message is never resent automatically. After any failure the connection is dropped,
+/// and the next message opens a new one.
 /// </summary>
-internal sealed class SmtpTransport(IOptions<EmailOptions> options) : IMailTransport
+internal sealed class SmtpSession(SmtpSettings settings) : IMailSession
 {
+    private SmtpClient? _smtp;
+
     public async Task<TransportResult> SendAsync(MimeMessage message, CancellationToken cancellationToken)
     {
-        var settings = options.Value.Smtp;
         var progress = new ContentProgress();
-        using var smtp = new SmtpClient { Timeout = settings.TimeoutSeconds * 1000 };
 
-        // One deadline for the whole conversation, so that a graceful shutdown can wait for a send to finish
-        // and record its outcome (SmtpSettings.SendDeadline sizes the hosts' shutdown timeouts).
+        // One deadline for each message's whole conversation (a connection included), so that a graceful
+        // shutdown can wait for a send to finish and record its outcome (SmtpSettings.SendDeadline sizes the
+        // hosts' shutdown timeouts).
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(settings.SendDeadline);
         cancellationToken = deadline.Token;
         try
         {
-            await smtp.ConnectAsync(settings.Host, settings.Port, settings.SocketOptions, cancellationToken);
-            if (!string.IsNullOrEmpty(settings.Username))
-            {
-                await smtp.AuthenticateAsync(settings.Username, settings.Password ?? "", cancellationToken);
-            }
-
+            var smtp = await ConnectedAsync(cancellationToken);
             var reply = await smtp.SendAsync(message, cancellationToken, progress);
-            await DisconnectQuietlyAsync(smtp);
             return new TransportResult.Sent(Truncate(reply));
         }
         catch (SmtpCommandException refused)
         {
             // The server answered: a definite "no", whatever the phase.
+            Drop();
             var category = $"smtp-{(int)refused.StatusCode}-{refused.ErrorCode}";
             return (int)refused.StatusCode >= 500
                 ? new TransportResult.Permanent(category, refused.ErrorCode == SmtpErrorCode.RecipientNotAccepted)
@@ -90,9 +104,46 @@ internal sealed class SmtpTransport(IOptions<EmailOptions> options) : IMailTrans
         {
             // Anything else (I/O, protocol, TLS handshake, authentication, a server without AUTH, a timeout):
             // what matters is only whether the content had begun to flow.
+            Drop();
             var category = failure.GetType().Name;
             return progress.ContentStarted ? new TransportResult.Uncertain(category) : new TransportResult.Transient(category);
         }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_smtp is { IsConnected: true } smtp)
+        {
+            await DisconnectQuietlyAsync(smtp);
+        }
+
+        _smtp?.Dispose();
+        _smtp = null;
+    }
+
+    private async Task<SmtpClient> ConnectedAsync(CancellationToken cancellationToken)
+    {
+        if (_smtp is { IsConnected: true } connected)
+        {
+            return connected;
+        }
+
+        _smtp?.Dispose();
+        _smtp = new SmtpClient { Timeout = settings.TimeoutSeconds * 1000 };
+        await _smtp.ConnectAsync(settings.Host, settings.Port, settings.SocketOptions, cancellationToken);
+        if (!string.IsNullOrEmpty(settings.Username))
+        {
+            await _smtp.AuthenticateAsync(settings.Username, settings.Password ?? "", cancellationToken);
+        }
+
+        return _smtp;
+    }
+
+    /// <summary>The connection's state after a failure is unknown: start over with the next message.</summary>
+    private void Drop()
+    {
+        _smtp?.Dispose();
+        _smtp = null;
     }
 
     private static async Task DisconnectQuietlyAsync(SmtpClient smtp)

@@ -45,6 +45,33 @@ public sealed partial class OutboxSender(
 
     public async Task<MessageStatus?> SendAsync(Guid messageId, CancellationToken cancellationToken)
     {
+        await using var session = transport.OpenSession();
+        return await SendAsync(messageId, session, cancellationToken);
+    }
+
+    /// <summary>
+    /// Several due messages in turn, over one connection to the mail server; each is still claimed,
+    /// re-checked and recorded on its own. Asked to stop, it stops before the next claim (Hangfire puts the
+    /// job back in its queue; the messages already sent are no longer planned when it runs again).
+    /// </summary>
+    public async Task<int> SendBatchAsync(IReadOnlyList<Guid> messageIds, CancellationToken stopping)
+    {
+        await using var session = transport.OpenSession();
+        var sent = 0;
+        foreach (var id in messageIds)
+        {
+            stopping.ThrowIfCancellationRequested();
+            if (await SendAsync(id, session, stopping) == MessageStatus.Sent)
+            {
+                sent++;
+            }
+        }
+
+        return sent;
+    }
+
+    private async Task<MessageStatus?> SendAsync(Guid messageId, IMailSession session, CancellationToken cancellationToken)
+    {
         PlannedRow? row;
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
@@ -59,7 +86,7 @@ public sealed partial class OutboxSender(
 
             if (row.ClientId is null)
             {
-                return await SendPracticeNoteAsync(db, messageId, cancellationToken);
+                return await SendPracticeNoteAsync(db, messageId, session, cancellationToken);
             }
         }
 
@@ -80,7 +107,7 @@ public sealed partial class OutboxSender(
         // From here the send has happened (or may have): record it whatever the job's own token says, and
         // through a short database outage, so that a message that did not go is not left "sending".
         var mime = await ComposeAsync(outgoing, cancellationToken);
-        var result = await transport.SendAsync(mime, CancellationToken.None);
+        var result = await session.SendAsync(mime, CancellationToken.None);
         return await RecordDespiteOutagesAsync(person, messageId, result);
     }
 
@@ -156,14 +183,14 @@ public sealed partial class OutboxSender(
     }
 
     /// <summary>A practice-wide note: claimed, sent and recorded here.</summary>
-    private async Task<MessageStatus?> SendPracticeNoteAsync(PracticeDbContext db, Guid messageId, CancellationToken cancellationToken)
+    private async Task<MessageStatus?> SendPracticeNoteAsync(PracticeDbContext db, Guid messageId, IMailSession session, CancellationToken cancellationToken)
     {
         if (await ClaimPracticeNoteAsync(db, messageId, cancellationToken) is not { } mime)
         {
             return null;
         }
 
-        var result = await transport.SendAsync(mime, CancellationToken.None);
+        var result = await session.SendAsync(mime, CancellationToken.None);
         await using var record = await contexts.CreateDbContextAsync(CancellationToken.None);
         return await RecordPracticeNoteAsync(record, messageId, result, clock.GetUtcNow());
     }

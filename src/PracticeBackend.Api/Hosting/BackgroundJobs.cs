@@ -44,6 +44,7 @@ internal static class BackgroundJobs
         services.AddTransient<RetentionPurgeJob>();
         services.AddTransient<OutboxSender>();
         services.AddTransient<SendOutboxMessageJob>();
+        services.AddTransient<SendOutboxBatchJob>();
         services.AddTransient<OutboxSweep>();
         services.AddTransient<StaffWaitingNoteJob>();
         services.AddSingleton<OutboxSignal>();

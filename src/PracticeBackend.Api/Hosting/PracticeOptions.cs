@@ -109,6 +109,9 @@ public sealed class JobSettings
 
     /// <summary>How many due messages one sweep hands to Hangfire per round (it loops until none are left).</summary>
     public int SweepBatchSize { get; set; } = 500;
+
+    /// <summary>Due emails one send job takes in turn over one connection to the mail server.</summary>
+    public int SendBatchSize { get; set; } = 20;
 }
 
 public sealed class DatabaseSettings

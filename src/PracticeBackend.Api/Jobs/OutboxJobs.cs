@@ -10,7 +10,17 @@ using PracticeBackend.Grains.Data;
 
 namespace PracticeBackend.Api.Jobs;
 
-/// <summary>One Hangfire job per due outbox row; its only argument is the row id. Retries are the outbox's, not Hangfire's.</summary>
+/// <summary>
+/// One Hangfire job per batch of due outbox rows, sent over one connection; its only argument is the rows'
+/// ids. Retries are the outbox's, not Hangfire's: each row is claimed and recorded on its own.
+/// </summary>
+public sealed class SendOutboxBatchJob(OutboxSender sender)
+{
+    [AutomaticRetry(Attempts = 0)]
+    public Task RunAsync(Guid[] outboxMessageIds, CancellationToken cancellationToken) => sender.SendBatchAsync(outboxMessageIds, cancellationToken);
+}
+
+/// <summary>A job per row, as the sweep enqueued them before batches: kept so that jobs already queued still run.</summary>
 public sealed class SendOutboxMessageJob(OutboxSender sender)
 {
     [AutomaticRetry(Attempts = 0)]
@@ -44,6 +54,7 @@ public sealed partial class OutboxSweep(
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var batchSize = Math.Clamp(practice.Value.Jobs.SweepBatchSize, 1, 10_000);
+        var sendBatchSize = Math.Clamp(practice.Value.Jobs.SendBatchSize, 1, 1_000);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         // Claims that never finished (the process died mid-send): their outcome is unknown. The person's grain
         // records that, and plans what follows, since the job that died never did.
@@ -84,9 +95,9 @@ public sealed partial class OutboxSweep(
                 LIMIT {batchSize}
                 FOR UPDATE SKIP LOCKED
                 """).ToListAsync(cancellationToken);
-            foreach (var id in due)
+            foreach (var batch in due.Chunk(sendBatchSize))
             {
-                jobs.Enqueue<SendOutboxMessageJob>(job => job.RunAsync(id, CancellationToken.None));
+                jobs.Enqueue<SendOutboxBatchJob>(job => job.RunAsync(batch, CancellationToken.None));
             }
 
             await db.OutboxMessages.Where(m => due.Contains(m.Id))

@@ -262,7 +262,8 @@ public sealed class Correspondence
         }
 
         var request = message.RequestId is { } id ? Request(id) : null;
-        switch (Delivery.Decide(message.Kind.Rule(), request, message.DueAt, message.DueRule, new DeliveryContext(Contact, History(), _settings, now)))
+        var plannedCounting = OutboxPlan.PlannedCounting(_messages.Where(m => m.IsPlanned).Select(m => m.AsPending()), except: messageId);
+        switch (Delivery.Decide(message.Kind.Rule(), request, message.DueAt, message.DueRule, new DeliveryContext(Contact, History(), _settings, now, plannedCounting)))
         {
             case DoNotSend hold:
                 Cancel(message, hold.Reason);

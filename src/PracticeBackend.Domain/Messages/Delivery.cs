@@ -7,7 +7,12 @@ namespace PracticeBackend.Domain.Messages;
 
 /// <summary>The person's state and history against which a message is judged.</summary>
 /// <param name="History">This person's past messages, across all their requests (never the message being judged).</param>
-public sealed record DeliveryContext(Contact Contact, IReadOnlyList<PastMessage> History, PacingSettings Settings, DateTimeOffset Now);
+/// <param name="PlannedCounting">
+/// When this person's other planned messages that count toward the weekly cap (a personal message waiting
+/// for the window, or for a pause to end) are due: an automated one waits 7 days after them too, so the
+/// two never go together.
+/// </param>
+public sealed record DeliveryContext(Contact Contact, IReadOnlyList<PastMessage> History, PacingSettings Settings, DateTimeOffset Now, IReadOnlyList<DateTimeOffset>? PlannedCounting = null);
 
 /// <summary>The session a message is about (reminders and staff booking changes).</summary>
 public sealed record Session(DateTimeOffset StartsAt, bool StillOn);
@@ -33,7 +38,7 @@ public static class Delivery
         DeliveryContext context,
         Session? session = null)
     {
-        var (contact, history, settings, now) = context;
+        var (contact, history, settings, now, _) = context;
         if (contact.Erased)
         {
             return new DoNotSend(HoldReasons.Erased);
@@ -52,7 +57,7 @@ public static class Delivery
                 earliest = earliest.AtLeast(pauseEnds, TimingRules.PauseEnds);
             }
 
-            if (rule.HeldByWeeklyCap && LastCountingTowardWeeklyCap(history) is { } last)
+            if (rule.HeldByWeeklyCap && LastCountingTowardWeeklyCap(history, context.PlannedCounting) is { } last)
             {
                 earliest = earliest.AtLeast(last + MessageRules.WeeklySpacing, TimingRules.WeeklySpacing);
             }
@@ -75,7 +80,7 @@ public static class Delivery
     /// <summary>Stop, pause without end, the request's state and the caps: reasons a message may never go.</summary>
     private static string? Hold(MessageRule rule, RequestState? request, DeliveryContext context)
     {
-        var (contact, history, _, now) = context;
+        var (contact, history, _, now, _) = context;
         if (!rule.GoesAfterStop)
         {
             switch (contact.StatusAt(now))
@@ -120,8 +125,11 @@ public static class Delivery
         return null;
     }
 
-    private static DateTimeOffset? LastCountingTowardWeeklyCap(IReadOnlyList<PastMessage> history) =>
-        history.Where(m => m.ReachedThem && m.Kind.Rule().CountsTowardWeeklyCap).Select(m => (DateTimeOffset?)m.At).Max();
+    private static DateTimeOffset? LastCountingTowardWeeklyCap(IReadOnlyList<PastMessage> history, IReadOnlyList<DateTimeOffset>? planned) =>
+        history.Where(m => m.ReachedThem && m.Kind.Rule().CountsTowardWeeklyCap).Select(m => m.At)
+            .Concat(planned ?? [])
+            .Select(at => (DateTimeOffset?)at)
+            .Max();
 
     private static SendAt InWindow(Bound earliest, DateTimeZone zone, PacingSettings settings)
     {

@@ -34,6 +34,8 @@ public static class OutboxPlan
         PacingSettings settings,
         DateTimeOffset now)
     {
+        // Messages other than follow-ups are judged first, on what has gone; the follow-ups then also keep their
+        // distance from the personal messages now planned, at the times just chosen for them.
         var context = new DeliveryContext(contact, history, settings, now);
         var byId = requests.ToDictionary(r => r.Id);
         var reschedule = new List<Reschedule>();
@@ -56,18 +58,26 @@ public static class OutboxPlan
             }
         }
 
+        var plannedCounting = new List<DateTimeOffset>();
         foreach (var message in pending.Where(m => !m.Kind.IsAutomatedFollowUp()))
         {
             var request = message.RequestId is { } id ? byId.GetValueOrDefault(id) : null;
             var (notBefore, rule) = Earliest(message.CreatedAt, null, message.RetryAt);
-            Apply(message, Delivery.Decide(message.Kind.Rule(), request, notBefore, rule, context));
+            var decision = Delivery.Decide(message.Kind.Rule(), request, notBefore, rule, context);
+            Apply(message, decision);
+            if (decision is SendAt send && message.Kind.Rule().CountsTowardWeeklyCap)
+            {
+                plannedCounting.Add(send.At);
+            }
         }
+
+        context = context with { PlannedCounting = plannedCounting };
 
         foreach (var request in requests)
         {
             var planned = pending.Where(m => m.RequestId == request.Id && m.Kind.IsAutomatedFollowUp()).ToList();
             var retryAt = planned.Select(m => m.RetryAt).Max();
-            var (kind, decision) = NextFollowUp(contact, request, history, settings, now, retryAt);
+            var (kind, decision) = NextFollowUp(contact, request, history, settings, now, retryAt, context.PlannedCounting);
             var keep = decision is SendAt ? planned.FirstOrDefault(m => m.Kind == kind) : null;
             foreach (var stale in planned.Where(m => m != keep))
             {
@@ -98,7 +108,8 @@ public static class OutboxPlan
         IReadOnlyList<PastMessage> history,
         PacingSettings settings,
         DateTimeOffset now,
-        DateTimeOffset? retryAt = null)
+        DateTimeOffset? retryAt = null,
+        IReadOnlyList<DateTimeOffset>? plannedCounting = null)
     {
         var next = PacingPolicy.NextFollowUp(contact.Pace, request, history, settings);
         if (next is not FollowUpDue due)
@@ -107,8 +118,12 @@ public static class OutboxPlan
         }
 
         var (notBefore, rule) = Earliest(due.NotBefore, due.Rule, retryAt);
-        return (due.Kind, Delivery.Decide(due.Kind.Rule(), request, notBefore, rule, new DeliveryContext(contact, history, settings, now)));
+        return (due.Kind, Delivery.Decide(due.Kind.Rule(), request, notBefore, rule, new DeliveryContext(contact, history, settings, now, plannedCounting)));
     }
+
+    /// <summary>The due times of planned messages that count toward the weekly cap (personal messages; never automated ones, which are what is being planned).</summary>
+    public static IReadOnlyList<DateTimeOffset> PlannedCounting(IEnumerable<PendingMessage> pending, Guid? except) =>
+        [.. pending.Where(m => m.Id != except && !m.Kind.IsAutomatedFollowUp() && m.Kind.Rule().CountsTowardWeeklyCap).Select(m => m.DueAt)];
 
     /// <summary>A message waiting out a retry backoff keeps its later time.</summary>
     private static (DateTimeOffset At, string? Rule) Earliest(DateTimeOffset at, string? rule, DateTimeOffset? retryAt) =>
