@@ -5,6 +5,7 @@ using Hangfire.PostgreSql.Factories;
 using PracticeBackend.Api.Email;
 using Microsoft.Extensions.Options;
 using PracticeBackend.Api.Jobs;
+using PracticeBackend.Grains.Data;
 
 namespace PracticeBackend.Api.Hosting;
 
@@ -18,7 +19,7 @@ internal static class BackgroundJobs
     {
         services.AddSingleton<JobStorage>(sp =>
         {
-            var connectionString = sp.GetRequiredService<IConfiguration>().GetConnectionString("Practice")!;
+            var connectionString = PracticeDatabase.Tuned(sp.GetRequiredService<IConfiguration>().GetConnectionString("Practice")!);
             var options = new PostgreSqlStorageOptions
             {
                 SchemaName = "hangfire",

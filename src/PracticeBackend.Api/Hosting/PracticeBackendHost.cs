@@ -41,7 +41,9 @@ public static class PracticeBackendHost
 
         var connectionString = configuration.GetConnectionString("Practice")
             ?? throw new InvalidOperationException("ConnectionStrings:Practice is not set. ./run.sh sets it for a local database; see README.md.");
-        services.AddDbContextFactory<PracticeDbContext>(options => PracticeDatabase.Configure(options, connectionString));
+        // Pooled: a context is reset and reused rather than built per command (measured: docs/benchmarks.md).
+        services.AddPooledDbContextFactory<PracticeDbContext>(options => PracticeDatabase.Configure(options, connectionString));
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PracticeDbContext>>().CreateDbContext()); // Identity, Data Protection
 
         // Registered before the silo so that migrations run before anything reads the tables.
         services.AddHostedService<DatabaseMigrator>();

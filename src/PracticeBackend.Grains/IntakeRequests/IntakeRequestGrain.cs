@@ -18,17 +18,33 @@ namespace PracticeBackend.Grains.IntakeRequests;
 public sealed partial class IntakeRequestGrain(
     IDbContextFactory<PracticeDbContext> contexts,
     PracticeClock clock,
-    ILogger<IntakeRequestGrain> logger) : Grain, IIntakeRequestGrain
+    ILogger<IntakeRequestGrain> logger) : Grain, IIntakeRequestGrain, IIncomingGrainCallFilter
 {
     private RequestSummary? _request;
 
+    private bool _loaded;
+
     private Guid IntakeId => this.GetPrimaryKey();
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The request is loaded before the first call of an activation runs — unless that call is a submission
+    /// without an Idempotency-Key, whose id was minted for it a moment ago: nothing can be stored under it.
+    /// </summary>
+    public async Task Invoke(IIncomingGrainCallContext context)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var stored = await db.IntakeRequests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == IntakeId, cancellationToken);
-        _request = stored is null ? null : ClientGrain.Summary(stored);
+        if (!_loaded)
+        {
+            if (!(context.Request.GetArgumentCount() == 1 && context.Request.GetArgument(0) is SubmitIntake { IdempotencyKeyHash: null }))
+            {
+                await using var db = await contexts.CreateDbContextAsync();
+                var stored = await db.IntakeRequests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == IntakeId);
+                _request = stored is null ? null : ClientGrain.Summary(stored);
+            }
+
+            _loaded = true;
+        }
+
+        await context.Invoke();
     }
 
     public async Task<SubmitIntakeResult> Submit(SubmitIntake command)
@@ -38,12 +54,15 @@ public sealed partial class IntakeRequestGrain(
             return AnswerRepeat(command, _request);
         }
 
-        // Twice at most: a first-time email may be claimed by a parallel submission between our
-        // look-up and our insert; the second look-up then finds that client.
-        for (var attempt = 1; attempt <= 2; attempt++)
+        // Most requests come from someone new: their client id is minted and the insert is tried at once, the
+        // email's unique blind index being the guard. When it says the address is someone's already, their id
+        // is looked up and the request goes to them. Three tries at most: an address may be claimed, or its
+        // client erased, between a look-up and an insert.
+        Guid? known = null;
+        for (var attempt = 1; attempt <= 3; attempt++)
         {
-            var clientId = await FindClientIdAsync(command.Contact.EmailBlindIndex) ?? Guid.CreateVersion7();
-            var accepted = await GrainFactory.GetGrain<IClientGrain>(clientId).AcceptIntake(new AcceptIntake(IntakeId, command));
+            var clientId = known ?? Guid.CreateVersion7();
+            var accepted = await GrainFactory.GetGrain<IClientGrain>(clientId).AcceptIntake(new AcceptIntake(IntakeId, command, ClientIdIsNew: known is null));
             switch (accepted.Outcome)
             {
                 case AcceptIntakeOutcome.Accepted:
@@ -54,6 +73,7 @@ public sealed partial class IntakeRequestGrain(
                     _request = accepted.Request ?? throw new InvalidOperationException($"Intake {IntakeId} was reported stored but cannot be read.");
                     return AnswerRepeat(command, _request);
                 case AcceptIntakeOutcome.EmailBelongsToAnotherClient:
+                    known = await FindClientIdAsync(command.Contact.EmailBlindIndex);
                     continue;
                 default:
                     throw new InvalidOperationException($"Unexpected outcome {accepted.Outcome}.");
