@@ -2,7 +2,12 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Npgsql;
+using PracticeBackend.Api.Jobs;
+using PracticeBackend.Grains.Clients;
+using PracticeBackend.Grains.Data;
 using PracticeBackend.Testing;
 
 namespace PracticeBackend.Api.Tests;
@@ -18,6 +23,8 @@ public sealed class DatabaseOutageTests(DatabaseOutageApp app) : IClassFixture<D
     public async Task Intake_Answers503WithRetryAfter_DuringAnOutage_AndEachRefusedRequestIsStoredOnceWhenResent()
     {
         using var client = app.CreateClient();
+        var requestsBefore = await RawRows.CountAsync(Unpooled, "intake_requests");
+        var clientsBefore = await RawRows.CountAsync(Unpooled, "clients");
         var sent = new ConcurrentBag<Attempt>();
         Assert.Equal(HttpStatusCode.Created, (await SendAsync(client, Attempt.New())).Status);
 
@@ -60,8 +67,76 @@ public sealed class DatabaseOutageTests(DatabaseOutageApp app) : IClassFixture<D
         var fresh = await SendAsync(client, Attempt.New());
         Assert.Equal(HttpStatusCode.Created, fresh.Status);
         var keys = answers.Select(a => a.Key).Distinct().Count() + 2;
-        Assert.Equal(keys, await RawRows.CountAsync(app.ConnectionString, "intake_requests"));
-        Assert.Equal(keys, await RawRows.CountAsync(app.ConnectionString, "clients"));
+        Assert.Equal(requestsBefore + keys, await RawRows.CountAsync(Unpooled, "intake_requests"));
+        Assert.Equal(clientsBefore + keys, await RawRows.CountAsync(Unpooled, "clients"));
+    }
+
+    /// <summary>
+    /// The person's grain claims in memory and then cannot save the claim, nor reload: it must forget what it
+    /// did not save. Were it to keep the claim, every later send would find the message "already claimed"
+    /// while the database still says planned, and the acknowledgement would never go.
+    /// </summary>
+    [Fact]
+    public async Task AnAcknowledgementWhoseClaimMetTheOutage_IsSentOnceTheDatabaseIsBack()
+    {
+        using var client = app.CreateClient();
+        var response = await client.SendAsync(IntakeForms.Post(IntakeForms.Valid(), Guid.NewGuid().ToString()));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var intakeId = (await response.JsonAsync()).GetProperty("intakeId").GetGuid();
+        var (clientId, acknowledgementId) = await AcknowledgementAsync(intakeId);
+
+        await app.Postgres.StopAsync();
+        try
+        {
+            var grains = app.Services.GetRequiredService<IGrainFactory>();
+            await Assert.ThrowsAnyAsync<Exception>(() => grains.GetGrain<IClientGrain>(clientId).ClaimToSend(new ClaimToSend(acknowledgementId)));
+        }
+        finally
+        {
+            await app.Postgres.StartAgainAsync();
+        }
+
+        // The send job, as Hangfire would run it again: the first uses of connections pooled before the
+        // restart fail once each (the server closed them), so it may take a few runs; a grain that kept its
+        // unsaved claim would answer "already claimed" to every one of them.
+        for (var run = 1; run <= 10 && await StatusAsync(acknowledgementId) != "Sent"; run++)
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            try
+            {
+                await ActivatorUtilities.CreateInstance<SendOutboxBatchJob>(scope.ServiceProvider).RunAsync([acknowledgementId], CancellationToken.None);
+            }
+            catch (Exception failure) when (DatabaseOutage.Is(failure))
+            {
+                await Task.Delay(200);
+            }
+        }
+
+        Assert.Equal("Sent", await StatusAsync(acknowledgementId));
+        Assert.Equal(1, app.Smtp.MessagesReceived);
+    }
+
+    private async Task<(Guid ClientId, Guid AcknowledgementId)> AcknowledgementAsync(Guid intakeId)
+    {
+        await using var connection = new NpgsqlConnection(Unpooled);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT client_id, id FROM outbox_messages WHERE intake_request_id = @intake AND kind = 'Acknowledgement'", connection);
+        command.Parameters.AddWithValue("intake", intakeId);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        return (reader.GetGuid(0), reader.GetGuid(1));
+    }
+
+    /// <summary>The test's own connections are not pooled: one pooled before the restart would fail once after it.</summary>
+    private string Unpooled => new NpgsqlConnectionStringBuilder(app.ConnectionString) { Pooling = false }.ConnectionString;
+
+    private async Task<string> StatusAsync(Guid messageId)
+    {
+        await using var connection = new NpgsqlConnection(Unpooled);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT status FROM outbox_messages WHERE id = @id", connection);
+        command.Parameters.AddWithValue("id", messageId);
+        return (string)(await command.ExecuteScalarAsync())!;
     }
 
     private static async Task<Attempt> SendAsync(HttpClient client, Attempt attempt)
@@ -90,6 +165,8 @@ public sealed class DatabaseOutageApp : PracticeAppFactory
 
     public CapturedLogs Logs { get; } = new();
 
+    public ScriptedSmtpServer Smtp { get; } = ScriptedSmtpServer.Answering("250 2.0.0 queued");
+
     protected override async Task<string> CreateDatabaseAsync(string purpose)
     {
         _postgres = await ThrowawayPostgres.StartAsync();
@@ -100,12 +177,14 @@ public sealed class DatabaseOutageApp : PracticeAppFactory
     {
         base.ConfigureWebHost(builder);
         WithoutRateLimits(builder);
+        WithSmtp(builder, Smtp.Port);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }
 
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        await Smtp.DisposeAsync();
         if (_postgres is not null)
         {
             await _postgres.DisposeAsync();

@@ -18,11 +18,14 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
     private readonly string? _finalReply;
     private readonly string? _recipientReply;
     private readonly TimeSpan _stallBeforeFinalReply;
+    private readonly bool _hangUpAfterReply;
     private int _contentReceived;
+    private int _connections;
     private int _finalRepliesGiven;
 
-    private ScriptedSmtpServer(string? finalReply, string? recipientReply = null, TimeSpan stallBeforeFinalReply = default)
+    private ScriptedSmtpServer(string? finalReply, string? recipientReply = null, TimeSpan stallBeforeFinalReply = default, bool hangUpAfterReply = false)
     {
+        _hangUpAfterReply = hangUpAfterReply;
         _finalReply = finalReply;
         _recipientReply = recipientReply;
         _stallBeforeFinalReply = stallBeforeFinalReply;
@@ -39,6 +42,9 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
     /// <summary>How many messages' content arrived in full (up to the closing ".").</summary>
     public int MessagesReceived => Volatile.Read(ref _contentReceived);
 
+    /// <summary>How many connections clients have opened.</summary>
+    public int Connections => Volatile.Read(ref _connections);
+
     /// <summary>How many of them were answered with the final reply.</summary>
     public int FinalRepliesGiven => Volatile.Read(ref _finalRepliesGiven);
 
@@ -50,6 +56,9 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
 
     /// <summary>Reads the content, says nothing for <paramref name="stall"/>, then accepts it ("250").</summary>
     public static ScriptedSmtpServer StallingBeforeAccepting(TimeSpan stall) => new("250 2.0.0 queued", stallBeforeFinalReply: stall);
+
+    /// <summary>Accepts each message ("250"), then closes the connection without a word, as a server's idle timeout does.</summary>
+    public static ScriptedSmtpServer AcceptingThenHangingUp() => new("250 2.0.0 queued", hangUpAfterReply: true);
 
     /// <summary>Answers RCPT TO with <paramref name="reply"/> (e.g. "550 5.1.1 no such user"); no content is ever asked for.</summary>
     public static ScriptedSmtpServer RefusingRecipient(string reply) => new("250 2.0.0 queued", recipientReply: reply);
@@ -68,6 +77,7 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
                 return;
             }
 
+            Interlocked.Increment(ref _connections);
             using (client)
             {
                 try
@@ -114,6 +124,10 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
                 await Task.Delay(_stallBeforeFinalReply, _stop.Token);
                 await writer.WriteLineAsync(_finalReply);
                 Interlocked.Increment(ref _finalRepliesGiven);
+                if (_hangUpAfterReply)
+                {
+                    return;
+                }
             }
             else if (verb == "QUIT")
             {

@@ -279,6 +279,41 @@ public sealed class ClientGrainTests(GrainClusterFixture cluster)
 
     private IClientGrain Grain(Guid clientId) => cluster.Grains.GetGrain<IClientGrain>(clientId);
 
+    [Fact]
+    public async Task SomeoneWritingAgain_TheirRequestJoinsTheirClient_ThoughTheDoorFirstTriedANewOne()
+    {
+        var first = Submissions.New(pace: Pace.Gentle);
+        var (person, _) = await PersonAsync(submission: first);
+
+        var again = Guid.CreateVersion7();
+        var result = await cluster.Grains.GetGrain<IIntakeRequestGrain>(again).Submit(first with { RequestFingerprint = Submissions.New().RequestFingerprint });
+
+        Assert.Equal(SubmitIntakeOutcome.Created, result.Outcome);
+        await using var db = cluster.CreateDbContext();
+        Assert.Equal(person, (await db.IntakeRequests.SingleAsync(r => r.Id == again)).ClientId);
+        Assert.Equal(1, await db.Clients.CountAsync(c => c.EmailBlindIndex == first.Contact.EmailBlindIndex));
+    }
+
+    [Fact]
+    public async Task AnErasedPerson_NeverTakesANewRequest_EvenFromADoorThatLookedThemUpBeforeTheErasure()
+    {
+        var first = Submissions.New(pace: Pace.Gentle);
+        var (person, _) = await PersonAsync(submission: first);
+        Assert.Equal(StaffCommandOutcome.Done, (await Grain(person).EraseDetails(new EraseClient(Admin, AuditActions.ClientErase))).Outcome);
+
+        // A door that found them by their address just before the erasure hands the request to them.
+        var late = await Grain(person).AcceptIntake(new AcceptIntake(Guid.CreateVersion7(), first));
+        Assert.Equal(AcceptIntakeOutcome.EmailBelongsToAnotherClient, late.Outcome);
+
+        // Through the door, the same address now starts afresh.
+        var again = Guid.CreateVersion7();
+        Assert.Equal(SubmitIntakeOutcome.Created, (await cluster.Grains.GetGrain<IIntakeRequestGrain>(again).Submit(first)).Outcome);
+        await using var db = cluster.CreateDbContext();
+        var owner = (await db.IntakeRequests.SingleAsync(r => r.Id == again)).ClientId;
+        Assert.NotEqual(person, owner);
+        Assert.Equal(1, await db.IntakeRequests.CountAsync(r => r.ClientId == person));
+    }
+
     private async Task<(Guid ClientId, Guid IntakeId)> PersonAsync(Pace pace = Pace.Gentle, SubmitIntake? submission = null)
     {
         var intakeId = Guid.CreateVersion7();

@@ -77,14 +77,23 @@ internal sealed class SmtpSession(SmtpSettings settings) : IMailSession
 
     public async Task<TransportResult> SendAsync(MimeMessage message, CancellationToken cancellationToken)
     {
-        var progress = new ContentProgress();
-
-        // One deadline for each message's whole conversation (a connection included), so that a graceful
-        // shutdown can wait for a send to finish and record its outcome (SmtpSettings.SendDeadline sizes the
-        // hosts' shutdown timeouts).
+        // A connection kept from the previous message may have been closed by the server meanwhile (idle
+        // timeouts): if it fails before any content flowed, the message gets one try on a fresh connection.
+        // One deadline for each message's whole conversation (connections and that second try included), so
+        // that a graceful shutdown can wait for a send to finish and record its outcome
+        // (SmtpSettings.SendDeadline sizes the hosts' shutdown timeouts).
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(settings.SendDeadline);
-        cancellationToken = deadline.Token;
+        var reused = _smtp is { IsConnected: true };
+        var result = await SendOnceAsync(message, deadline.Token);
+        return reused && result is TransportResult.Transient && !deadline.IsCancellationRequested
+            ? await SendOnceAsync(message, deadline.Token)
+            : result;
+    }
+
+    private async Task<TransportResult> SendOnceAsync(MimeMessage message, CancellationToken cancellationToken)
+    {
+        var progress = new ContentProgress();
         try
         {
             var smtp = await ConnectedAsync(cancellationToken);
@@ -152,7 +161,7 @@ internal sealed class SmtpSession(SmtpSettings settings) : IMailSession
         {
             await smtp.DisconnectAsync(quit: true, CancellationToken.None);
         }
-        catch (Exception failure) when (failure is IOException or SocketException or SmtpProtocolException)
+        catch (Exception failure) when (failure is IOException or SocketException or SmtpProtocolException or SmtpCommandException or OperationCanceledException)
         {
             // The message was accepted already; a failed QUIT changes nothing.
         }

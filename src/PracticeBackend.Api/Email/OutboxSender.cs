@@ -46,7 +46,8 @@ public sealed partial class OutboxSender(
     public async Task<MessageStatus?> SendAsync(Guid messageId, CancellationToken cancellationToken)
     {
         await using var session = transport.OpenSession();
-        return await SendAsync(messageId, session, cancellationToken);
+        var rows = await PlannedRowsAsync([messageId], cancellationToken);
+        return rows.TryGetValue(messageId, out var row) ? await SendAsync(messageId, row, session, cancellationToken) : null;
     }
 
     /// <summary>
@@ -57,37 +58,48 @@ public sealed partial class OutboxSender(
     public async Task<int> SendBatchAsync(IReadOnlyList<Guid> messageIds, CancellationToken stopping)
     {
         await using var session = transport.OpenSession();
+        var rows = await PlannedRowsAsync(messageIds, stopping);
         var sent = 0;
         foreach (var id in messageIds)
         {
             stopping.ThrowIfCancellationRequested();
-            if (await SendAsync(id, session, stopping) == MessageStatus.Sent)
+            try
             {
-                sent++;
+                if (rows.TryGetValue(id, out var row) && await SendAsync(id, row, session, stopping) == MessageStatus.Sent)
+                {
+                    sent++;
+                }
+            }
+            catch (Exception failure) when (failure is not OperationCanceledException)
+            {
+                // One message's failure is its own (a row still planned is handed out again by a later sweep;
+                // one left sending becomes uncertain): the others in the batch still go.
+                LogBatchMessageFailed(logger, id, failure.GetType().Name);
             }
         }
 
         return sent;
     }
 
-    private async Task<MessageStatus?> SendAsync(Guid messageId, IMailSession session, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whose each message is, for those still planned, in one query for the batch. Only a hint: each
+    /// message's own claim decides whether it goes.
+    /// </summary>
+    private async Task<Dictionary<Guid, PlannedRow>> PlannedRowsAsync(IReadOnlyList<Guid> messageIds, CancellationToken cancellationToken)
     {
-        PlannedRow? row;
-        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
-        {
-            row = await db.OutboxMessages.AsNoTracking()
-                .Where(m => m.Id == messageId && m.Status == MessageStatus.Planned)
-                .Select(m => new PlannedRow(m.ClientId, m.Kind))
-                .SingleOrDefaultAsync(cancellationToken);
-            if (row is null)
-            {
-                return null;
-            }
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.OutboxMessages.AsNoTracking()
+            .Where(m => messageIds.Contains(m.Id) && m.Status == MessageStatus.Planned)
+            .Select(m => new { m.Id, Row = new PlannedRow(m.ClientId, m.Kind) })
+            .ToDictionaryAsync(m => m.Id, m => m.Row, cancellationToken);
+    }
 
-            if (row.ClientId is null)
-            {
-                return await SendPracticeNoteAsync(db, messageId, session, cancellationToken);
-            }
+    private async Task<MessageStatus?> SendAsync(Guid messageId, PlannedRow row, IMailSession session, CancellationToken cancellationToken)
+    {
+        if (row.ClientId is null)
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            return await SendPracticeNoteAsync(db, messageId, session, cancellationToken);
         }
 
         var person = grains.GetGrain<IClientGrain>(row.ClientId.Value);
@@ -104,9 +116,20 @@ public sealed partial class OutboxSender(
             return null;
         }
 
-        // From here the send has happened (or may have): record it whatever the job's own token says, and
-        // through a short database outage, so that a message that did not go is not left "sending".
-        var mime = await ComposeAsync(outgoing, cancellationToken);
+        // From here the message is claimed: whatever the job's own token says, compose it, send it and record
+        // what happened (through a short database outage), so that nothing is left "sending". A message that
+        // could not be composed never reached the server: it is recorded as a transient failure.
+        MimeMessage mime;
+        try
+        {
+            mime = await ComposeAsync(outgoing, CancellationToken.None);
+        }
+        catch (Exception failure)
+        {
+            await RecordDespiteOutagesAsync(person, messageId, new TransportResult.Transient("compose-" + failure.GetType().Name));
+            throw;
+        }
+
         var result = await session.SendAsync(mime, CancellationToken.None);
         return await RecordDespiteOutagesAsync(person, messageId, result);
     }
@@ -129,7 +152,7 @@ public sealed partial class OutboxSender(
             {
                 return (await person.RecordDelivery(delivery)).Status;
             }
-            catch (Exception outage) when (attempt < RecordRetries.Length && DatabaseOutage.Is(outage))
+            catch (Exception outage) when (attempt < RecordRetries.Length && (DatabaseOutage.Is(outage) || outage is AggregateConflictException))
             {
                 LogRecordRetry(logger, messageId, outage.GetType().Name);
                 await Task.Delay(RecordRetries[attempt]);
@@ -283,6 +306,9 @@ public sealed partial class OutboxSender(
         LogFinished(logger, message.Id, message.Kind, message.Status, message.StatusReason);
         return message.Status;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox message {MessageId} failed in its batch ({ExceptionType}); the batch goes on")]
+    private static partial void LogBatchMessageFailed(ILogger logger, Guid messageId, string exceptionType);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Outbox message {MessageId} not sent: {Reason}")]
     private static partial void LogNotSent(ILogger logger, Guid messageId, string reason);

@@ -68,9 +68,10 @@ public sealed partial class OutboxSweep(
             {
                 await grains.GetGrain<IClientGrain>(claim.ClientId).MarkClaimAbandoned(new MarkClaimAbandoned(claim.Id, ClaimAbandoned));
             }
-            catch (Exception failure) when (failure is DbUpdateException or Npgsql.NpgsqlException or AggregateConflictException)
+            catch (Exception failure) when (failure is not OperationCanceledException)
             {
-                // One person's failure must not stop the sweep; the next sweep finds the claim again.
+                // One person's failure (the database, a conflict, the grain's call timing out) must not stop
+                // the sweep: nothing else would be sent. The next sweep finds the claim again.
                 LogAbandonedFailed(logger, claim.Id, failure);
             }
         }

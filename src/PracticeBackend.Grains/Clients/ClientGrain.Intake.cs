@@ -13,6 +13,12 @@ public sealed partial class ClientGrain
     public async Task<AcceptIntakeResult> AcceptIntake(AcceptIntake command)
     {
         var isNew = _rows is null;
+        if (!isNew && (_rows!.Correspondence.Contact.Erased || !_rows.Client.EmailBlindIndex.AsSpan().SequenceEqual(command.Submission.Contact.EmailBlindIndex)))
+        {
+            // Erased, or their address changed, since the door looked them up: this address is no longer theirs.
+            return new AcceptIntakeResult(AcceptIntakeOutcome.EmailBelongsToAnotherClient);
+        }
+
         try
         {
             var outcome = isNew ? await AcceptFromSomeoneNewAsync(command) : await WriteAsync((db, rows, now) => Task.FromResult(Accept(db, rows, command, now)));
@@ -64,7 +70,10 @@ public sealed partial class ClientGrain
         }
         catch
         {
+            // Refused (the unique keys) or unknown (a connection lost during the commit): the next call
+            // loads what is true.
             _rows = null;
+            _loaded = false;
             throw;
         }
 

@@ -21,7 +21,13 @@ public sealed partial class ClientGrain
         var (change, pausedUntil) = await WriteAsync((db, rows, now) =>
         {
             var correspondence = rows.Correspondence;
-            var change = command.Kind switch
+            if (correspondence.Contact.Erased)
+            {
+                // Erased meanwhile (seen after a conflict's reload): there is no one to apply it to.
+                return Task.FromResult<(ContactChange?, DateTimeOffset?)>((null, null));
+            }
+
+            ContactChange? change = command.Kind switch
             {
                 PreferenceKind.StopEmails => correspondence.Stop(now),
                 PreferenceKind.Pause => correspondence.Pause(now.AddDays(command.PauseDays ?? 30), now),
@@ -46,8 +52,13 @@ public sealed partial class ClientGrain
             return Task.FromResult((change, paused));
         });
 
-        LogPreference(logger, ClientId, command.Kind, change);
-        return new PreferenceResult(PreferenceOutcome.Applied, pausedUntil, change);
+        if (change is not { } applied)
+        {
+            return new PreferenceResult(PreferenceOutcome.NotFound, null);
+        }
+
+        LogPreference(logger, ClientId, command.Kind, applied);
+        return new PreferenceResult(PreferenceOutcome.Applied, pausedUntil, applied);
     }
 
     public async Task<StaffCommandResult> EraseDetails(EraseClient command)

@@ -42,7 +42,13 @@ public sealed partial class ClientGrain
 
         var outcome = await WriteAsync((db, rows, now) =>
         {
-            var request = rows.Request(command.IntakeId);
+            // Asked again inside the write: after a conflict's reload, the request may have been reassigned.
+            if (rows.FindRequest(command.IntakeId) is not { } request || !actor.MaySee(request))
+            {
+                db.AuditEvents.Add(actor.Audit(now.UtcDateTime, action, AuditSubjects.IntakeRequest, command.IntakeId, AuditOutcomes.NotFound));
+                return Task.FromResult(StaffCommandOutcome.NotFound);
+            }
+
             var outcome = Apply(db, rows, request, command, now);
             db.AuditEvents.Add(actor.Audit(now.UtcDateTime, action, AuditSubjects.IntakeRequest, command.IntakeId,
                 outcome == StaffCommandOutcome.Done ? AuditOutcomes.Success : AuditOutcomes.Denied));

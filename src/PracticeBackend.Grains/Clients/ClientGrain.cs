@@ -88,18 +88,37 @@ public sealed partial class ClientGrain(
             catch (DbUpdateConcurrencyException) when (attempt == 1)
             {
                 LogConflict(logger, ClientId);
-                await ReloadAsync(CancellationToken.None);
+                await ReloadOrForgetAsync();
             }
             catch (DbUpdateConcurrencyException conflict)
             {
-                await ReloadAsync(CancellationToken.None);
+                await ReloadOrForgetAsync();
                 throw new AggregateConflictException($"Client {ClientId} was changed by another writer twice in a row; nothing was written.", conflict);
             }
             catch
             {
-                await ReloadAsync(CancellationToken.None);
+                await ReloadOrForgetAsync();
                 throw;
             }
+        }
+    }
+
+    /// <summary>
+    /// After a failed write, memory may be ahead of the database: reload it. If the database cannot be
+    /// read either (an outage), forget it, so that the next call loads what is true — never acting on
+    /// changes that were not saved. The caller's own exception is the one that surfaces.
+    /// </summary>
+    private async Task ReloadOrForgetAsync()
+    {
+        try
+        {
+            await ReloadAsync(CancellationToken.None);
+        }
+        catch (Exception reload)
+        {
+            _rows = null;
+            _loaded = false;
+            LogForgotten(logger, ClientId, reload.GetType().Name);
         }
     }
 
@@ -110,6 +129,9 @@ public sealed partial class ClientGrain(
         db.Add(row);
         await db.SaveChangesAsync();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Client {ClientId} could not be reloaded after a failed write ({Failure}); the next call loads it afresh")]
+    private static partial void LogForgotten(ILogger logger, Guid clientId, string failure);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Client {ClientId} was written by another activation first; reloaded, trying again")]
     private static partial void LogConflict(ILogger logger, Guid clientId);

@@ -181,8 +181,8 @@ public sealed record PreferenceResult(
 [GenerateSerializer, Immutable, Alias("practice.erase-client")]
 public sealed record EraseClient([property: Id(0)] StaffActor Actor, [property: Id(1)] string AuditAction);
 
-[GenerateSerializer, Immutable, Alias("practice.accept-intake")]
 /// <param name="ClientIdIsNew">The client id was minted for this call (a first request from the address, as far as the door knows): there is nothing to load.</param>
+[GenerateSerializer, Immutable, Alias("practice.accept-intake")]
 public sealed record AcceptIntake(
     [property: Id(0)] Guid IntakeId,
     [property: Id(1)] SubmitIntake Submission,

@@ -107,7 +107,11 @@ public sealed partial class IntakeRequestGrain(
             return new StaffCommandResult(StaffCommandOutcome.NotFound);
         }
 
-        return await GrainFactory.GetGrain<IClientGrain>(_request.ClientId).ChangeRequest(change);
+        var result = await GrainFactory.GetGrain<IClientGrain>(_request.ClientId).ChangeRequest(change);
+
+        // The person's grain wrote the request: what this door remembers of it (its status) is read again when next needed.
+        _loaded = false;
+        return result;
     }
 
     private SubmitIntakeResult AnswerRepeat(SubmitIntake command, RequestSummary request)
