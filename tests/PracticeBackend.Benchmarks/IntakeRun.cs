@@ -31,6 +31,24 @@ public sealed class IntakeRun(BenchApp app, SinkProcess sink, Baseline baseline,
         public double CpuPerIntake => UntilAcknowledged.App.TotalMilliseconds / Load.Requests;
 
         public double? PostgresCpuPerIntake => UntilAcknowledged.Postgres?.TotalMilliseconds / Load.Requests;
+
+        /// <summary>
+        /// The app's CPU per intake and per acknowledgement sent, apart: the window holds every intake and
+        /// some of their acknowledgements, the whole run all of them, so window = I + (acks in window ÷ intakes)·A
+        /// and whole = I + A. Null when the window sent (nearly) all its acknowledgements: then the two
+        /// lines cannot tell the two costs apart.
+        /// </summary>
+        public (double Intake, double Acknowledgement)? Split()
+        {
+            var share = (double)AcknowledgementsInWindow / Load.Requests;
+            if (share > 0.8)
+            {
+                return null;
+            }
+
+            var acknowledgement = (CpuPerIntake - CpuPerIntakeInWindow) / (1 - share);
+            return (CpuPerIntake - acknowledgement, acknowledgement);
+        }
     }
 
     public async Task RunAsync()
@@ -52,6 +70,11 @@ public sealed class IntakeRun(BenchApp app, SinkProcess sink, Baseline baseline,
         await jobs.WaitAsync(1000, TimeSpan.FromMinutes(5));
 
         report.Goal("app CPU ≤ 1 ms per intake (8 clients, with its acknowledgement)", $"{eight.CpuPerIntake:0.00} ms", eight.CpuPerIntake <= 1);
+        if (eight.Split() is { } split)
+        {
+            report.Goal("app CPU ≤ 1 ms per intake (8 clients, the intake alone)", $"{split.Intake:0.00} ms", split.Intake <= 1);
+        }
+
         var share = eight.RequestsPerSecond / baseline.Eight.CommitsPerSecond;
         report.Goal("intake at 8 clients ≥ 15 % of raw INSERT commits/s", $"{share:0.0 %} ({eight.RequestsPerSecond:0.0} of {baseline.Eight.CommitsPerSecond:0})", share >= 0.15);
         report.Goal("p50 at 1 client ≤ 5 ms", $"{one.Load.Latency!.P50:0.00} ms", one.Load.Latency.P50 <= 5);
@@ -71,6 +94,13 @@ public sealed class IntakeRun(BenchApp app, SinkProcess sink, Baseline baseline,
         report.Line("  app CPU per intake, until all its acks were delivered",
             $"{result.CpuPerIntake:0.00} ms ({result.UntilAcknowledged.Wall.TotalSeconds:0.0} s)",
             Report.Ratio(result.CpuPerIntake / baseline.Eight.ClientCpuMilliseconds, "client CPU per raw INSERT"));
+        if (result.Split() is { } split)
+        {
+            report.Line("  of which the intake itself, and each acknowledgement's send (solved from the two lines above)",
+                $"{split.Intake:0.00} ms + {split.Acknowledgement:0.00} ms",
+                Report.Ratio(split.Intake / baseline.Eight.ClientCpuMilliseconds, "client CPU per raw INSERT (intake alone)"));
+        }
+
         if (result.PostgresCpuPerIntake is { } database && baseline.Eight.PostgresCpuMilliseconds is { } raw1)
         {
             report.Line("  PostgreSQL CPU per intake, until all its acks were delivered", $"{database:0.00} ms",
