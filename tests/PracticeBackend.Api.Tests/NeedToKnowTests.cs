@@ -36,6 +36,10 @@ public sealed class NeedToKnowTests(ApiFixture app)
             {
                 displayName = "Hijacked", formats = new[] { "video" }, timeZone = "UTC", acceptingNewClients = false,
             })),
+            ("set B's availability", () => a.Client.PutAsJsonAsync($"/api/staff/therapists/{b.Id}/availability", new
+            {
+                timeZone = "UTC", weekly = new[] { new { day = "monday", start = "09:00", end = "17:00" } },
+            })),
             ("read the audit of B's request", () => a.Client.GetAsync(new Uri($"/api/staff/audit?subject={bsIntake}", UriKind.Relative))),
         };
 

@@ -114,6 +114,7 @@ public static class PracticeBackendHost
         ChangeIntake.Map(queue);
         Messages.Map(queue);
         Therapists.Map(staff);
+        Availability.Map(staff);
         InviteStaff.Map(staff, auth);
         ClientData.Map(staff);
         AuditLog.Map(staff);

@@ -66,6 +66,7 @@ internal sealed class TherapistConfiguration : IEntityTypeConfiguration<Therapis
         builder.Property(t => t.DisplayName).HasMaxLength(100);
         builder.Property(t => t.TimeZone).HasMaxLength(IntakeLimits.TimeZoneMaxLength);
         builder.PrimitiveCollection(t => t.Formats).ElementType(e => e.HasConversion<string>());
+        builder.Property(t => t.Availability).HasColumnType("jsonb");
         builder.Property(t => t.Version).IsRowVersion();
     }
 }

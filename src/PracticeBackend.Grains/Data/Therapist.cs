@@ -17,6 +17,9 @@ public sealed class Therapist
 
     public string TimeZone { get; set; } = "";
 
+    /// <summary>When they work (<see cref="Therapists.AvailabilityDocument"/> as JSON); null until they have said.</summary>
+    public string? Availability { get; set; }
+
     public DateTime CreatedAt { get; set; }
 
     public DateTime UpdatedAt { get; set; }

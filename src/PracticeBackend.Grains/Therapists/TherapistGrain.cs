@@ -1,43 +1,121 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using NodaTime;
+using PracticeBackend.Domain.Scheduling;
+using PracticeBackend.Grains.Clients;
 using PracticeBackend.Grains.Data;
 using PracticeBackend.Grains.Staff;
 
 namespace PracticeBackend.Grains.Therapists;
 
 /// <summary>
-/// A therapist: the single writer of their profile (and, with scheduling, their availability and
-/// calendar). The profile is held in memory, loaded on activation, and written through with the row's
-/// <c>xmin</c> as its guard; a conflict reloads and tries once more.
+/// A therapist: the single writer of their profile and availability (and, with bookings, their calendar).
+/// The row is held in memory, loaded on activation, and written through with its <c>xmin</c> as the guard;
+/// a conflict reloads and tries once more, a second fails with nothing written.
 /// </summary>
 public sealed partial class TherapistGrain(IDbContextFactory<PracticeDbContext> contexts, PracticeClock clock, ILogger<TherapistGrain> logger)
     : Grain, ITherapistGrain
 {
     private Therapist? _therapist;
 
+    private Availability? _availability;
+
+    private Guid TherapistId => this.GetPrimaryKey();
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken) => await ReloadAsync(cancellationToken);
 
     public async Task<StaffCommandResult> SaveProfile(SaveTherapistProfile command)
     {
-        var id = this.GetPrimaryKey();
         var actor = command.Actor;
-        var mayWrite = actor.IsAdmin || (!command.Create && actor.TherapistId == id);
+        var mayWrite = actor.IsAdmin || (!command.Create && actor.TherapistId == TherapistId);
         if (!mayWrite)
         {
             return new StaffCommandResult(command.Create ? StaffCommandOutcome.NotPermitted : StaffCommandOutcome.NotFound);
         }
 
+        try
+        {
+            return await WriteAsync(command.Create, therapist =>
+            {
+                var profile = command.Profile;
+                therapist.DisplayName = profile.DisplayName;
+                therapist.Specialties = [.. profile.Specialties];
+                therapist.Formats = [.. profile.Formats];
+                therapist.AcceptingNewClients = profile.AcceptingNewClients;
+                therapist.TimeZone = profile.TimeZone;
+                return StaffCommandOutcome.Done;
+            });
+        }
+        catch (DbUpdateException exception) when (command.Create && DbErrors.UniqueViolation(exception) == "pk_therapists")
+        {
+            return new StaffCommandResult(StaffCommandOutcome.NotAllowedInThisState);
+        }
+    }
+
+    public async Task<StaffCommandResult> SetAvailability(SetAvailability command)
+    {
+        if (!(command.Actor.IsAdmin || command.Actor.TherapistId == TherapistId))
+        {
+            return new StaffCommandResult(StaffCommandOutcome.NotFound);
+        }
+
+        var availability = command.Availability.ToDomain();
+        if (availability.Problems().Count > 0)
+        {
+            return new StaffCommandResult(StaffCommandOutcome.NotAllowedInThisState);
+        }
+
+        var result = await WriteAsync(create: false, therapist =>
+        {
+            therapist.Availability = command.Availability.ToJson();
+            return StaffCommandOutcome.Done;
+        });
+        if (result.Outcome == StaffCommandOutcome.Done)
+        {
+            LogAvailabilitySet(logger, TherapistId, availability.Weekly.Count, availability.Overrides.Count);
+        }
+
+        return result;
+    }
+
+    public Task<AvailabilityDocument?> GetAvailability() =>
+        Task.FromResult(_therapist is null ? null : AvailabilityDocument.From(_availability ?? Availability.None(_therapist.TimeZone)));
+
+    public Task<OpenSlots?> FindOpenSlots(FindOpenSlots query)
+    {
+        if (_therapist is null)
+        {
+            return Task.FromResult<OpenSlots?>(null);
+        }
+
+        var availability = _availability ?? Availability.None(_therapist.TimeZone);
+        var starts = Slots.Open(availability, Busy(), Instant.FromDateTimeOffset(query.From), Instant.FromDateTimeOffset(query.To), Instant.FromDateTimeOffset(clock.GetUtcNow()))
+            .Select(s => s.ToDateTimeOffset())
+            .ToArray();
+        return Task.FromResult<OpenSlots?>(new OpenSlots(availability.TimeZone, availability.SessionMinutes, starts));
+    }
+
+    /// <summary>What is already taken on the calendar (holds, requests, bookings: none until bookings exist).</summary>
+    private static IReadOnlyList<BusyInterval> Busy() => [];
+
+    /// <summary>
+    /// One change to the therapist's row, written through: on an <c>xmin</c> conflict the row is reloaded and
+    /// the change applied once more to what is now true; a second conflict fails with nothing written. Any
+    /// other failure reloads too (or forgets, if the database cannot be read), since memory may be ahead.
+    /// </summary>
+    private async Task<StaffCommandResult> WriteAsync(bool create, Func<Therapist, StaffCommandOutcome> change)
+    {
         for (var attempt = 1; ; attempt++)
         {
-            if (command.Create == _therapist is not null)
+            if (create == _therapist is not null)
             {
-                return new StaffCommandResult(command.Create ? StaffCommandOutcome.NotAllowedInThisState : StaffCommandOutcome.NotFound);
+                return new StaffCommandResult(create ? StaffCommandOutcome.NotAllowedInThisState : StaffCommandOutcome.NotFound);
             }
 
             var now = clock.GetUtcNow().UtcDateTime;
-            var therapist = _therapist ?? new Therapist { Id = id, CreatedAt = now };
+            var therapist = _therapist ?? new Therapist { Id = TherapistId, CreatedAt = now };
             await using var db = await contexts.CreateDbContextAsync();
-            if (_therapist is null)
+            if (create)
             {
                 db.Therapists.Add(therapist);
             }
@@ -46,50 +124,65 @@ public sealed partial class TherapistGrain(IDbContextFactory<PracticeDbContext> 
                 db.Therapists.Attach(therapist);
             }
 
-            var profile = command.Profile;
-            therapist.DisplayName = profile.DisplayName;
-            therapist.Specialties = [.. profile.Specialties];
-            therapist.Formats = [.. profile.Formats];
-            therapist.AcceptingNewClients = profile.AcceptingNewClients;
-            therapist.TimeZone = profile.TimeZone;
+            var outcome = change(therapist);
             therapist.UpdatedAt = now;
-            db.Entry(therapist).Property(t => t.UpdatedAt).IsModified = db.Entry(therapist).State != EntityState.Added;
+            db.Entry(therapist).Property(t => t.UpdatedAt).IsModified = !create;
             try
             {
                 await db.SaveChangesAsync();
-                _therapist = therapist;
-                return new StaffCommandResult(StaffCommandOutcome.Done);
+                Hold(therapist);
+                return new StaffCommandResult(outcome);
             }
             catch (DbUpdateConcurrencyException) when (attempt == 1)
             {
-                LogConflict(logger, id);
-                await ReloadAsync(CancellationToken.None);
+                LogConflict(logger, TherapistId);
+                await ReloadOrForgetAsync();
             }
             catch (DbUpdateConcurrencyException conflict)
             {
-                await ReloadAsync(CancellationToken.None);
-                throw new Clients.AggregateConflictException($"Therapist {id} was changed by another writer twice in a row; nothing was written.", conflict);
-            }
-            catch (DbUpdateException exception) when (command.Create && DbErrors.UniqueViolation(exception) == "pk_therapists")
-            {
-                await ReloadAsync(CancellationToken.None);
-                return new StaffCommandResult(StaffCommandOutcome.NotAllowedInThisState);
+                await ReloadOrForgetAsync();
+                throw new AggregateConflictException($"Therapist {TherapistId} was changed by another writer twice in a row; nothing was written.", conflict);
             }
             catch
             {
-                await ReloadAsync(CancellationToken.None);
+                await ReloadOrForgetAsync();
                 throw;
             }
         }
     }
 
+    private void Hold(Therapist? therapist)
+    {
+        _therapist = therapist;
+        _availability = AvailabilityDocument.FromJson(therapist?.Availability)?.ToDomain();
+    }
+
     private async Task ReloadAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var id = this.GetPrimaryKey();
-        _therapist = await db.Therapists.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, cancellationToken);
+        Hold(await db.Therapists.AsNoTracking().SingleOrDefaultAsync(t => t.Id == TherapistId, cancellationToken));
+    }
+
+    /// <summary>After a failed write: reload, or, if the database cannot be read, start afresh with the next activation.</summary>
+    private async Task ReloadOrForgetAsync()
+    {
+        try
+        {
+            await ReloadAsync(CancellationToken.None);
+        }
+        catch (Exception reload)
+        {
+            LogForgotten(logger, TherapistId, reload.GetType().Name);
+            DeactivateOnIdle();
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Therapist {TherapistId} was written by another activation first; reloaded, trying again")]
     private static partial void LogConflict(ILogger logger, Guid therapistId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Therapist {TherapistId} could not be reloaded after a failed write ({Failure}); the next activation loads it afresh")]
+    private static partial void LogForgotten(ILogger logger, Guid therapistId, string failure);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Therapist {TherapistId} set their availability ({WeeklyRanges} weekly ranges, {Overrides} date overrides)")]
+    private static partial void LogAvailabilitySet(ILogger logger, Guid therapistId, int weeklyRanges, int overrides);
 }

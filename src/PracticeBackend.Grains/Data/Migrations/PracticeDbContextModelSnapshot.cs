@@ -862,6 +862,10 @@ namespace PracticeBackend.Grains.Data.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("accepting_new_clients");
 
+                    b.Property<string>("Availability")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("availability");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");

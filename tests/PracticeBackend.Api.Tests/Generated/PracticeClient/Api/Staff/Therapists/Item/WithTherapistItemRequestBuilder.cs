@@ -3,6 +3,8 @@
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Abstractions;
+using PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Therapists.Item.Availability;
+using PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Therapists.Item.Slots;
 using PracticeBackend.Api.Tests.Generated.PracticeClient.Models;
 using System.Collections.Generic;
 using System.IO;
@@ -17,6 +19,16 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Therapist
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class WithTherapistItemRequestBuilder : BaseRequestBuilder
     {
+        /// <summary>The availability property</summary>
+        public global::PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Therapists.Item.Availability.AvailabilityRequestBuilder Availability
+        {
+            get => new global::PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Therapists.Item.Availability.AvailabilityRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The slots property</summary>
+        public global::PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Therapists.Item.Slots.SlotsRequestBuilder Slots
+        {
+            get => new global::PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Therapists.Item.Slots.SlotsRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>
         /// Instantiates a new <see cref="global::PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Therapists.Item.WithTherapistItemRequestBuilder"/> and sets the default values.
         /// </summary>
