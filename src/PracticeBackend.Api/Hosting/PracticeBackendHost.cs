@@ -115,6 +115,7 @@ public static class PracticeBackendHost
         Messages.Map(queue);
         Therapists.Map(staff);
         Availability.Map(staff);
+        Appointments.Map(staff);
         InviteStaff.Map(staff, auth);
         ClientData.Map(staff);
         AuditLog.Map(staff);

@@ -176,3 +176,23 @@ internal sealed class DataProtectionKeyConfiguration : IEntityTypeConfiguration<
 {
     public void Configure(EntityTypeBuilder<DataProtectionKey> builder) => builder.ToTable("data_protection_keys");
 }
+
+internal sealed class AppointmentConfiguration : IEntityTypeConfiguration<AppointmentRow>
+{
+    public void Configure(EntityTypeBuilder<AppointmentRow> builder)
+    {
+        builder.ToTable("appointments");
+        builder.HasKey(a => a.Id);
+        builder.Property(a => a.Id).ValueGeneratedNever();
+        builder.Property(a => a.Format).HasConversion<string>().HasMaxLength(16);
+        builder.Property(a => a.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(a => a.CancelReason).HasMaxLength(40);
+        builder.HasOne<Therapist>().WithMany().HasForeignKey(a => a.TherapistId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Client>().WithMany().HasForeignKey(a => a.ClientId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<IntakeRequest>().WithMany().HasForeignKey(a => a.IntakeRequestId);
+        builder.HasIndex(a => new { a.TherapistId, a.StartsAt });
+        builder.HasIndex(a => a.ClientId);
+        builder.ToTable(t => t.HasCheckConstraint("ck_appointments_ends_after_start", "ends_at > starts_at"));
+    }
+}
+

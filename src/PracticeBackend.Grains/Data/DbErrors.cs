@@ -10,4 +10,10 @@ internal static class DbErrors
         exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } postgres
             ? postgres.ConstraintName
             : null;
+
+    /// <summary>The exclusion constraint that refused a write (two active appointments of one therapist at once), or null.</summary>
+    public static string? ExclusionViolation(DbUpdateException exception) =>
+        exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.ExclusionViolation } postgres
+            ? postgres.ConstraintName
+            : null;
 }

@@ -13,6 +13,8 @@ public sealed class PracticeDbContext(DbContextOptions<PracticeDbContext> option
 
     public DbSet<IntakeRequest> IntakeRequests => Set<IntakeRequest>();
 
+    public DbSet<AppointmentRow> Appointments => Set<AppointmentRow>();
+
     public DbSet<ConsentRecord> ConsentRecords => Set<ConsentRecord>();
 
     public DbSet<AppSecret> AppSecrets => Set<AppSecret>();

@@ -1,4 +1,5 @@
 using PracticeBackend.Domain.Intake;
+using PracticeBackend.Domain.Scheduling;
 using PracticeBackend.Grains.Staff;
 
 namespace PracticeBackend.Grains.Therapists;
@@ -17,7 +18,66 @@ public interface ITherapistGrain : IGrainWithGuidKey
 
     /// <summary>The open session starts in [From, To); null when there is no such therapist.</summary>
     Task<OpenSlots?> FindOpenSlots(FindOpenSlots query);
+
+    /// <summary>Puts a session on their calendar (the therapist their own, admins anyone's), unless another active one is within the buffer.</summary>
+    Task<AppointmentResult> Book(BookAppointment command);
+
+    /// <summary>Moves (one atomic move), cancels, completes or marks missed one of their appointments.</summary>
+    Task<AppointmentResult> ChangeAppointment(ChangeAppointment command);
+
+    /// <summary>One of their appointments ending in the last 90 days or later; null otherwise.</summary>
+    Task<AppointmentView?> GetAppointment(Guid appointmentId);
 }
+
+[GenerateSerializer, Immutable, Alias("practice.book-appointment")]
+public sealed record BookAppointment(
+    [property: Id(0)] StaffActor Actor,
+    [property: Id(1)] Guid AppointmentId,
+    [property: Id(2)] Guid ClientId,
+    [property: Id(3)] Guid? IntakeId,
+    [property: Id(4)] DateTimeOffset Start,
+    [property: Id(5)] SessionFormat Format);
+
+public enum AppointmentChangeKind
+{
+    Reschedule = 1,
+    Cancel = 2,
+    Complete = 3,
+    NoShow = 4,
+}
+
+/// <param name="Start">The new start, for a reschedule.</param>
+/// <param name="Reason">A category, for a cancellation.</param>
+[GenerateSerializer, Immutable, Alias("practice.change-appointment")]
+public sealed record ChangeAppointment(
+    [property: Id(0)] StaffActor Actor,
+    [property: Id(1)] Guid AppointmentId,
+    [property: Id(2)] AppointmentChangeKind Kind,
+    [property: Id(3)] DateTimeOffset? Start = null,
+    [property: Id(4)] string? Reason = null);
+
+public enum AppointmentOutcome
+{
+    Done = 1,
+    Taken = 2,
+    NotFound = 3,
+    NotInThisState = 4,
+}
+
+[GenerateSerializer, Immutable, Alias("practice.appointment-view")]
+public sealed record AppointmentView(
+    [property: Id(0)] Guid AppointmentId,
+    [property: Id(1)] Guid TherapistId,
+    [property: Id(2)] Guid ClientId,
+    [property: Id(3)] Guid? IntakeId,
+    [property: Id(4)] DateTimeOffset Start,
+    [property: Id(5)] DateTimeOffset End,
+    [property: Id(6)] SessionFormat Format,
+    [property: Id(7)] AppointmentStatus Status,
+    [property: Id(8)] int Sequence);
+
+[GenerateSerializer, Immutable, Alias("practice.appointment-result")]
+public sealed record AppointmentResult([property: Id(0)] AppointmentOutcome Outcome, [property: Id(1)] AppointmentView? Appointment = null);
 
 [GenerateSerializer, Immutable, Alias("practice.set-availability")]
 public sealed record SetAvailability([property: Id(0)] StaffActor Actor, [property: Id(1)] AvailabilityDocument Availability);

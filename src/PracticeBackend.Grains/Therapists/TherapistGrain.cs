@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 using PracticeBackend.Domain.Scheduling;
+using Calendar = PracticeBackend.Domain.Scheduling.Calendar;
 using PracticeBackend.Grains.Clients;
 using PracticeBackend.Grains.Data;
 using PracticeBackend.Grains.Staff;
@@ -19,6 +20,11 @@ public sealed partial class TherapistGrain(IDbContextFactory<PracticeDbContext> 
     private Therapist? _therapist;
 
     private Availability? _availability;
+
+    /// <summary>Their appointments ending less than <see cref="CalendarKeeps"/> ago, as rows and as the domain's calendar (only active ones take time).</summary>
+    private Dictionary<Guid, AppointmentRow> _appointments = [];
+
+    private Calendar _calendar = new([], Duration.Zero);
 
     private Guid TherapistId => this.GetPrimaryKey();
 
@@ -95,8 +101,8 @@ public sealed partial class TherapistGrain(IDbContextFactory<PracticeDbContext> 
         return Task.FromResult<OpenSlots?>(new OpenSlots(availability.TimeZone, availability.SessionMinutes, starts));
     }
 
-    /// <summary>What is already taken on the calendar (holds, requests, bookings: none until bookings exist).</summary>
-    private static IReadOnlyList<BusyInterval> Busy() => [];
+    /// <summary>What is already taken on the calendar: its active appointments (holds and requests come with offers).</summary>
+    private IReadOnlyList<BusyInterval> Busy() => _calendar.Busy();
 
     /// <summary>
     /// One change to the therapist's row, written through: on an <c>xmin</c> conflict the row is reloaded and
@@ -155,12 +161,20 @@ public sealed partial class TherapistGrain(IDbContextFactory<PracticeDbContext> 
     {
         _therapist = therapist;
         _availability = AvailabilityDocument.FromJson(therapist?.Availability)?.ToDomain();
+        _calendar = new Calendar(_appointments.Values.Select(ToDomain), (_availability ?? Availability.None("UTC")).Buffer);
     }
 
     private async Task ReloadAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        Hold(await db.Therapists.AsNoTracking().SingleOrDefaultAsync(t => t.Id == TherapistId, cancellationToken));
+        var therapist = await db.Therapists.AsNoTracking().SingleOrDefaultAsync(t => t.Id == TherapistId, cancellationToken);
+        var since = clock.GetUtcNow().UtcDateTime - CalendarKeeps;
+        _appointments = therapist is null
+            ? []
+            : await db.Appointments.AsNoTracking()
+                .Where(a => a.TherapistId == TherapistId && a.EndsAt > since)
+                .ToDictionaryAsync(a => a.Id, cancellationToken);
+        Hold(therapist);
     }
 
     /// <summary>After a failed write: reload, or, if the database cannot be read, start afresh with the next activation.</summary>

@@ -230,6 +230,79 @@ namespace PracticeBackend.Grains.Data.Migrations
                     b.ToTable("app_secrets", (string)null);
                 });
 
+            modelBuilder.Entity("PracticeBackend.Grains.Data.AppointmentRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CancelReason")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("cancel_reason");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTime>("EndsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ends_at");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("format");
+
+                    b.Property<Guid?>("IntakeRequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("intake_request_id");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer")
+                        .HasColumnName("sequence");
+
+                    b.Property<DateTime>("StartsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("starts_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("TherapistId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("therapist_id");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_appointments");
+
+                    b.HasIndex("ClientId")
+                        .HasDatabaseName("ix_appointments_client_id");
+
+                    b.HasIndex("IntakeRequestId")
+                        .HasDatabaseName("ix_appointments_intake_request_id");
+
+                    b.HasIndex("TherapistId", "StartsAt")
+                        .HasDatabaseName("ix_appointments_therapist_id_starts_at");
+
+                    b.ToTable("appointments", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_appointments_ends_after_start", "ends_at > starts_at");
+                        });
+                });
+
             modelBuilder.Entity("PracticeBackend.Grains.Data.AuditEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -963,6 +1036,28 @@ namespace PracticeBackend.Grains.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_asp_net_user_tokens_asp_net_users_user_id");
+                });
+
+            modelBuilder.Entity("PracticeBackend.Grains.Data.AppointmentRow", b =>
+                {
+                    b.HasOne("PracticeBackend.Grains.Data.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_appointments_clients_client_id");
+
+                    b.HasOne("PracticeBackend.Grains.Data.IntakeRequest", null)
+                        .WithMany()
+                        .HasForeignKey("IntakeRequestId")
+                        .HasConstraintName("fk_appointments_intake_requests_intake_request_id");
+
+                    b.HasOne("PracticeBackend.Grains.Data.Therapist", null)
+                        .WithMany()
+                        .HasForeignKey("TherapistId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_appointments_therapists_therapist_id");
                 });
 
             modelBuilder.Entity("PracticeBackend.Grains.Data.ConsentRecord", b =>

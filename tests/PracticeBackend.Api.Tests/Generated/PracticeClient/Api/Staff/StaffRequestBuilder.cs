@@ -2,6 +2,7 @@
 #pragma warning disable CS0618
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
+using PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Appointments;
 using PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Audit;
 using PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Clients;
 using PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Intake;
@@ -19,6 +20,11 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class StaffRequestBuilder : BaseRequestBuilder
     {
+        /// <summary>The appointments property</summary>
+        public global::PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Appointments.AppointmentsRequestBuilder Appointments
+        {
+            get => new global::PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Appointments.AppointmentsRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The audit property</summary>
         public global::PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Audit.AuditRequestBuilder Audit
         {

@@ -1,0 +1,187 @@
+using FluentValidation;
+using MediatR;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using NodaTime.Text;
+using PracticeBackend.Api.Security;
+using PracticeBackend.Domain.Scheduling;
+using PracticeBackend.Grains.Data;
+using PracticeBackend.Grains.Staff;
+using PracticeBackend.Grains.Therapists;
+
+namespace PracticeBackend.Api.Features.Staff;
+
+/// <summary>
+/// Sessions on a therapist's calendar. A therapist books their own calendar, for their own clients; an
+/// admin any. Availability shapes what is offered, not what may be booked here — but never over another
+/// active appointment (the database's exclusion constraint), nor inside its buffer (the therapist's grain).
+/// </summary>
+public static class Appointments
+{
+    public sealed record BookForm(Guid? TherapistId, Guid? ClientId, Guid? IntakeId, string? Start, string? Format);
+
+    public sealed record RescheduleForm(string? Start);
+
+    public sealed record CancelForm(string? Reason);
+
+    public sealed record View(Guid AppointmentId, Guid TherapistId, Guid ClientId, Guid? IntakeId, DateTimeOffset Start, DateTimeOffset End, string Format, string Status);
+
+    public sealed record Book(BookForm Form) : IRequest<AppointmentResult>;
+
+    public sealed record Change(Guid AppointmentId, AppointmentChangeKind Kind, string? Start = null, string? Reason = null) : IRequest<AppointmentResult>;
+
+    private static readonly OffsetDateTimePattern Instant = OffsetDateTimePattern.ExtendedIso;
+
+    public sealed class BookValidator : AbstractValidator<Book>
+    {
+        public BookValidator()
+        {
+            RuleFor(b => b.Form.TherapistId).NotNull().OverridePropertyName("therapistId").WithMessage("Whose calendar: a therapist id.");
+            RuleFor(b => b.Form.ClientId).NotNull().OverridePropertyName("clientId").WithMessage("Who the session is with: a client id.");
+            RuleFor(b => b.Form.Start).Must(BeAnInstant).OverridePropertyName("start")
+                .WithMessage("The start, ISO 8601 with an offset, e.g. \"2027-03-15T09:00:00-04:00\".");
+            RuleFor(b => b.Form.Format).Must(f => ParseFormat(f) is not null).OverridePropertyName("format").WithMessage("in-person or video.");
+        }
+    }
+
+    public sealed class ChangeValidator : AbstractValidator<Change>
+    {
+        public ChangeValidator()
+        {
+            RuleFor(c => c.Start).Must(BeAnInstant).When(c => c.Kind == AppointmentChangeKind.Reschedule).OverridePropertyName("start")
+                .WithMessage("The new start, ISO 8601 with an offset, e.g. \"2027-03-15T09:00:00-04:00\".");
+            RuleFor(c => c.Reason).Must(r => r is { Length: > 0 and <= 40 } && r.All(ch => char.IsAsciiLetterLower(ch) || ch == '-'))
+                .When(c => c.Kind == AppointmentChangeKind.Cancel).OverridePropertyName("reason")
+                .WithMessage("A short category in lowercase words joined by hyphens (e.g. \"therapist-unwell\"), never free text.");
+        }
+    }
+
+    internal sealed class BookHandler(IGrainFactory grains, StaffContext staff, IDbContextFactory<PracticeDbContext> contexts) : IRequestHandler<Book, AppointmentResult>
+    {
+        public async Task<AppointmentResult> Handle(Book request, CancellationToken cancellationToken)
+        {
+            var form = request.Form;
+            var actor = staff.Actor;
+            if (!await MayBookAsync(actor, form.TherapistId!.Value, form.ClientId!.Value, form.IntakeId, cancellationToken))
+            {
+                return new AppointmentResult(AppointmentOutcome.NotFound);
+            }
+
+            return await grains.GetGrain<ITherapistGrain>(form.TherapistId.Value).Book(new BookAppointment(
+                actor, Guid.CreateVersion7(), form.ClientId.Value, form.IntakeId, Instant.Parse(form.Start!).Value.ToDateTimeOffset(), ParseFormat(form.Format)!.Value));
+        }
+
+        /// <summary>Need to know: a therapist books only their own calendar, and only clients with a request assigned to them.</summary>
+        private async Task<bool> MayBookAsync(StaffActor actor, Guid therapistId, Guid clientId, Guid? intakeId, CancellationToken cancellationToken)
+        {
+            if (!actor.IsAdmin && actor.TherapistId != therapistId)
+            {
+                return false;
+            }
+
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            var requests = db.IntakeRequests.AsNoTracking().Where(r => r.ClientId == clientId && (intakeId == null || r.Id == intakeId));
+            return actor.IsAdmin
+                ? await db.Clients.AnyAsync(c => c.Id == clientId && c.ErasedAt == null, cancellationToken) && (intakeId is null || await requests.AnyAsync(cancellationToken))
+                : await requests.AnyAsync(r => r.AssignedTherapistId == actor.TherapistId, cancellationToken);
+        }
+    }
+
+    internal sealed class ChangeHandler(IGrainFactory grains, StaffContext staff, IDbContextFactory<PracticeDbContext> contexts) : IRequestHandler<Change, AppointmentResult>
+    {
+        public async Task<AppointmentResult> Handle(Change request, CancellationToken cancellationToken)
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            var therapistId = await db.Appointments.AsNoTracking().Where(a => a.Id == request.AppointmentId).Select(a => (Guid?)a.TherapistId).SingleOrDefaultAsync(cancellationToken);
+            if (therapistId is null)
+            {
+                return new AppointmentResult(AppointmentOutcome.NotFound);
+            }
+
+            return await grains.GetGrain<ITherapistGrain>(therapistId.Value).ChangeAppointment(new ChangeAppointment(
+                staff.Actor, request.AppointmentId, request.Kind, request.Start is { } start ? Instant.Parse(start).Value.ToDateTimeOffset() : null, request.Reason));
+        }
+    }
+
+    private static bool BeAnInstant(string? text) => text is not null && Instant.Parse(text).Success;
+
+    private static SessionFormat? ParseFormat(string? format) => format switch
+    {
+        "in-person" => SessionFormat.InPerson,
+        "video" => SessionFormat.Video,
+        _ => null,
+    };
+
+    private static string Wire(SessionFormat format) => format == SessionFormat.InPerson ? "in-person" : "video";
+
+    private static string Wire(AppointmentStatus status) => status switch
+    {
+        AppointmentStatus.Confirmed => "confirmed",
+        AppointmentStatus.Cancelled => "cancelled",
+        AppointmentStatus.Completed => "completed",
+        _ => "no-show",
+    };
+
+    private static View ToView(AppointmentView a) => new(a.AppointmentId, a.TherapistId, a.ClientId, a.IntakeId, a.Start, a.End, Wire(a.Format), Wire(a.Status));
+
+    private static ProblemHttpResult Problem(AppointmentOutcome outcome) => outcome switch
+    {
+        AppointmentOutcome.Taken => TypedResults.Problem(
+            title: "That time is taken",
+            detail: "Another appointment on this calendar is at that time or within its buffer.",
+            statusCode: StatusCodes.Status409Conflict),
+        AppointmentOutcome.NotInThisState => TypedResults.Problem(
+            title: "Not possible in the appointment's current state",
+            detail: "A cancelled appointment is not moved, and a completed or missed one is not cancelled.",
+            statusCode: StatusCodes.Status409Conflict),
+        _ => StaffResults.NotFound(),
+    };
+
+    public static void Map(IEndpointRouteBuilder staffGroup)
+    {
+        var group = staffGroup.MapGroup("/appointments");
+        group.MapPost("/", async Task<Results<Created<View>, ProblemHttpResult>> (BookForm form, IMediator mediator, CancellationToken cancellationToken) =>
+        {
+            var result = await mediator.Send(new Book(form), cancellationToken);
+            return result is { Outcome: AppointmentOutcome.Done, Appointment: { } booked }
+                ? TypedResults.Created($"/api/staff/appointments/{booked.AppointmentId}", ToView(booked))
+                : Problem(result.Outcome);
+        })
+            .WithName("BookAppointment")
+            .WithSummary("Book a session")
+            .WithDescription("On the therapist's calendar, for the therapist's session length from start (ISO 8601 with an offset). A therapist books their own calendar for their own clients; admins any. 409 when another active appointment is at that time or within its buffer.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        MapChange(group, "/{appointmentId:guid}/reschedule", "RescheduleAppointment", "Move a session",
+            "One atomic move to a new start (ISO 8601 with an offset), the same length; 409 when the new time is taken or the appointment is no longer confirmed.",
+            (Guid id, RescheduleForm form) => new Change(id, AppointmentChangeKind.Reschedule, Start: form.Start));
+        MapChange(group, "/{appointmentId:guid}/cancel", "CancelAppointment", "Cancel a session",
+            "Gives the time back. The reason is a category, never free text.",
+            (Guid id, CancelForm form) => new Change(id, AppointmentChangeKind.Cancel, Reason: form.Reason));
+        group.MapPost("/{appointmentId:guid}/complete", (Guid appointmentId, IMediator mediator, CancellationToken cancellationToken) =>
+                SendAsync(mediator, new Change(appointmentId, AppointmentChangeKind.Complete), cancellationToken))
+            .WithName("CompleteAppointment").WithSummary("Mark a session held")
+            .WithDescription("A completed session keeps its place on the calendar.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{appointmentId:guid}/no-show", (Guid appointmentId, IMediator mediator, CancellationToken cancellationToken) =>
+                SendAsync(mediator, new Change(appointmentId, AppointmentChangeKind.NoShow), cancellationToken))
+            .WithName("MarkAppointmentMissed").WithSummary("Mark a session missed")
+            .WithDescription("A missed session keeps its place on the calendar.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+    }
+
+    private static void MapChange<TForm>(RouteGroupBuilder group, string pattern, string name, string summary, string description, Func<Guid, TForm, Change> command) =>
+        group.MapPost(pattern, (Guid appointmentId, TForm form, IMediator mediator, CancellationToken cancellationToken) =>
+                SendAsync(mediator, command(appointmentId, form), cancellationToken))
+            .WithName(name).WithSummary(summary).WithDescription(description)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+    private static async Task<Results<Ok<View>, ProblemHttpResult>> SendAsync(IMediator mediator, Change change, CancellationToken cancellationToken)
+    {
+        var result = await mediator.Send(change, cancellationToken);
+        return result is { Outcome: AppointmentOutcome.Done, Appointment: { } view } ? TypedResults.Ok(ToView(view)) : Problem(result.Outcome);
+    }
+}

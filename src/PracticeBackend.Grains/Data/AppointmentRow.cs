@@ -1,0 +1,36 @@
+using PracticeBackend.Domain.Scheduling;
+
+namespace PracticeBackend.Grains.Data;
+
+/// <summary>
+/// A session on a therapist's calendar. Written only by <c>TherapistGrain</c>; two active rows of one
+/// therapist can never overlap (an exclusion constraint, DESIGN invariant 2), whatever runs concurrently.
+/// </summary>
+public sealed class AppointmentRow
+{
+    public Guid Id { get; set; }
+
+    public Guid TherapistId { get; set; }
+
+    public Guid ClientId { get; set; }
+
+    public Guid? IntakeRequestId { get; set; }
+
+    public DateTime StartsAt { get; set; }
+
+    public DateTime EndsAt { get; set; }
+
+    public SessionFormat Format { get; set; }
+
+    public AppointmentStatus Status { get; set; }
+
+    /// <summary>A category, never free text (e.g. "therapist-unwell"); set when cancelled.</summary>
+    public string? CancelReason { get; set; }
+
+    /// <summary>The calendar invite's SEQUENCE: bumped on every change.</summary>
+    public int Sequence { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime UpdatedAt { get; set; }
+}

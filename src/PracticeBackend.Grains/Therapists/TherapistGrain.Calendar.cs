@@ -1,0 +1,178 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+using PracticeBackend.Domain.Scheduling;
+using PracticeBackend.Grains.Clients;
+using PracticeBackend.Grains.Data;
+using PracticeBackend.Grains.Staff;
+
+namespace PracticeBackend.Grains.Therapists;
+
+public sealed partial class TherapistGrain
+{
+    /// <summary>How far back the calendar held in memory reaches: sessions can be marked completed or missed until then.</summary>
+    public static readonly TimeSpan CalendarKeeps = TimeSpan.FromDays(90);
+
+    public async Task<AppointmentResult> Book(BookAppointment command)
+    {
+        if (_therapist is null || !(command.Actor.IsAdmin || command.Actor.TherapistId == TherapistId))
+        {
+            return new AppointmentResult(AppointmentOutcome.NotFound);
+        }
+
+        return await WriteCalendarAsync(now =>
+        {
+            var start = Instant.FromDateTimeOffset(command.Start);
+            var length = (_availability ?? Availability.None(_therapist.TimeZone)).Session;
+            var appointment = new Appointment(command.AppointmentId, command.ClientId, start, start + length, command.Format, AppointmentStatus.Confirmed);
+            var change = _calendar.Book(appointment);
+            if (change == CalendarChange.Done)
+            {
+                _appointments[appointment.Id] = new AppointmentRow
+                {
+                    Id = appointment.Id,
+                    TherapistId = TherapistId,
+                    ClientId = command.ClientId,
+                    IntakeRequestId = command.IntakeId,
+                    StartsAt = appointment.Start.ToDateTimeUtc(),
+                    EndsAt = appointment.End.ToDateTimeUtc(),
+                    Format = command.Format,
+                    Status = AppointmentStatus.Confirmed,
+                    CreatedAt = now,
+                    UpdatedAt = now,
+                };
+            }
+
+            return (change, appointment.Id, Added: change == CalendarChange.Done);
+        });
+    }
+
+    public async Task<AppointmentResult> ChangeAppointment(ChangeAppointment command)
+    {
+        if (_therapist is null || !(command.Actor.IsAdmin || command.Actor.TherapistId == TherapistId))
+        {
+            return new AppointmentResult(AppointmentOutcome.NotFound);
+        }
+
+        return await WriteCalendarAsync(now =>
+        {
+            var change = command.Kind switch
+            {
+                AppointmentChangeKind.Reschedule => _calendar.Reschedule(command.AppointmentId, Instant.FromDateTimeOffset(command.Start ?? throw new ArgumentException("A reschedule needs a start.", nameof(command)))),
+                AppointmentChangeKind.Cancel => _calendar.Cancel(command.AppointmentId),
+                AppointmentChangeKind.Complete => _calendar.Complete(command.AppointmentId),
+                AppointmentChangeKind.NoShow => _calendar.NoShow(command.AppointmentId),
+                _ => throw new ArgumentOutOfRangeException(nameof(command), command.Kind, null),
+            };
+            if (change == CalendarChange.Done && _calendar.Find(command.AppointmentId) is { } decided && _appointments.TryGetValue(command.AppointmentId, out var row)
+                && (row.Status != decided.Status || row.StartsAt != decided.Start.ToDateTimeUtc()))
+            {
+                row.StartsAt = decided.Start.ToDateTimeUtc();
+                row.EndsAt = decided.End.ToDateTimeUtc();
+                row.Status = decided.Status;
+                row.CancelReason = decided.Status == AppointmentStatus.Cancelled ? command.Reason : row.CancelReason;
+                row.Sequence++;
+                row.UpdatedAt = now;
+            }
+
+            return (change, command.AppointmentId, Added: false);
+        });
+    }
+
+    public Task<AppointmentView?> GetAppointment(Guid appointmentId) =>
+        Task.FromResult(_appointments.TryGetValue(appointmentId, out var row) ? View(row) : null);
+
+    /// <summary>
+    /// One calendar command written through: the therapist row's <c>xmin</c> guards the calendar as it guards
+    /// the profile (every command writes the row), and the exclusion constraint holds booked intervals apart
+    /// even for a writer that slipped past both. A conflict reloads and decides once more; an exclusion
+    /// violation reloads and answers "taken".
+    /// </summary>
+    private async Task<AppointmentResult> WriteCalendarAsync(Func<DateTime, (CalendarChange Change, Guid AppointmentId, bool Added)> decide)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            var therapist = _therapist!;
+            var before = _appointments.ToDictionary(a => a.Key, a => (a.Value.Status, a.Value.StartsAt, a.Value.Sequence));
+            var (change, appointmentId, added) = decide(now);
+            if (change != CalendarChange.Done)
+            {
+                return new AppointmentResult(Outcome(change));
+            }
+
+            var row = _appointments[appointmentId];
+            var changed = added || before[appointmentId] != (row.Status, row.StartsAt, row.Sequence);
+            if (!changed)
+            {
+                return new AppointmentResult(AppointmentOutcome.Done, View(row));
+            }
+
+            await using var db = await contexts.CreateDbContextAsync();
+            db.Therapists.Attach(therapist);
+            therapist.UpdatedAt = now;
+            db.Entry(therapist).Property(t => t.UpdatedAt).IsModified = true;
+            if (added)
+            {
+                db.Appointments.Add(row);
+            }
+            else
+            {
+                db.Appointments.Update(row);
+            }
+
+            try
+            {
+                await db.SaveChangesAsync();
+                Hold(therapist);
+                LogCalendar(logger, TherapistId, appointmentId, row.Status);
+                return new AppointmentResult(AppointmentOutcome.Done, View(row));
+            }
+            catch (DbUpdateConcurrencyException) when (attempt == 1)
+            {
+                LogConflict(logger, TherapistId);
+                await ReloadOrForgetAsync();
+                if (_therapist is null)
+                {
+                    return new AppointmentResult(AppointmentOutcome.NotFound);
+                }
+            }
+            catch (DbUpdateConcurrencyException conflict)
+            {
+                await ReloadOrForgetAsync();
+                throw new AggregateConflictException($"Therapist {TherapistId} was changed by another writer twice in a row; nothing was written.", conflict);
+            }
+            catch (DbUpdateException exception) when (DbErrors.ExclusionViolation(exception) is not null)
+            {
+                await ReloadOrForgetAsync();
+                return new AppointmentResult(AppointmentOutcome.Taken);
+            }
+            catch
+            {
+                await ReloadOrForgetAsync();
+                throw;
+            }
+        }
+    }
+
+    private static AppointmentOutcome Outcome(CalendarChange change) => change switch
+    {
+        CalendarChange.Done => AppointmentOutcome.Done,
+        CalendarChange.Taken => AppointmentOutcome.Taken,
+        CalendarChange.NotFound => AppointmentOutcome.NotFound,
+        _ => AppointmentOutcome.NotInThisState,
+    };
+
+    private static Appointment ToDomain(AppointmentRow row) => new(
+        row.Id, row.ClientId, Instant.FromDateTimeUtc(DateTime.SpecifyKind(row.StartsAt, DateTimeKind.Utc)),
+        Instant.FromDateTimeUtc(DateTime.SpecifyKind(row.EndsAt, DateTimeKind.Utc)), row.Format, row.Status);
+
+    private static AppointmentView View(AppointmentRow row) => new(
+        row.Id, row.TherapistId, row.ClientId, row.IntakeRequestId,
+        new DateTimeOffset(DateTime.SpecifyKind(row.StartsAt, DateTimeKind.Utc)),
+        new DateTimeOffset(DateTime.SpecifyKind(row.EndsAt, DateTimeKind.Utc)),
+        row.Format, row.Status, row.Sequence);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Therapist {TherapistId}: appointment {AppointmentId} is {Status}")]
+    private static partial void LogCalendar(ILogger logger, Guid therapistId, Guid appointmentId, AppointmentStatus status);
+}
