@@ -6,6 +6,7 @@ namespace PracticeBackend.Benchmarks;
 /// <summary>
 /// docs/benchmarks.md, reproduced by:
 ///   dotnet run -c Release --project tests/PracticeBackend.Benchmarks [-- all | intake | drain [n] | n] [--seconds s] [--trace] [--no-write]
+///   dotnet run -c Release --project tests/PracticeBackend.Benchmarks -- slots   (BenchmarkDotNet: slot computation by window)
 /// The same binary, re-launched, is also the load generator (<c>load …</c>) and the SMTP sink (<c>sink</c>),
 /// so that the app's process holds nothing but the app.
 /// </summary>
@@ -21,6 +22,10 @@ public static class Program
                 return await LoadGenerator.RunAsync(args[1..]);
             case SinkProcess.Verb:
                 return await SinkProcess.ServeAsync();
+            case "slots":
+                // BenchmarkDotNet's own runner (it builds and runs the benchmark in processes of its own).
+                BenchmarkDotNet.Running.BenchmarkRunner.Run<SlotBenchmarks>(args: args[1..]);
+                return 0;
         }
 
         BenchmarkOptions options;

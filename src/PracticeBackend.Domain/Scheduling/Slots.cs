@@ -30,10 +30,10 @@ public static class Slots
             yield break;
         }
 
-        var sorted = busy.OrderBy(b => b.Start).ToList();
+        var taken = new BusyTimes(busy);
         for (var date = earliest.InZone(zone).Date; date <= latest.InZone(zone).Date; date = date.PlusDays(1))
         {
-            if (availability.DailyCap is { } cap && BookedOn(date, zone, sorted) >= cap)
+            if (availability.DailyCap is { } cap && BookedOn(date, zone, busy) >= cap)
             {
                 continue;
             }
@@ -44,7 +44,7 @@ public static class Slots
                 {
                     for (var start = pieceStart; start + session <= pieceEnd; start += session + buffer)
                     {
-                        if (start >= earliest && start < latest && IsFree(start, start + session, buffer, sorted))
+                        if (start >= earliest && start < latest && taken.IsFree(start, start + session, buffer))
                         {
                             yield return start;
                         }
@@ -92,6 +92,55 @@ public static class Slots
         if (pending is { } last)
         {
             yield return last;
+        }
+    }
+
+    /// <summary>
+    /// Busy intervals ordered by start, with the latest end seen so far at each place: a slot looks only at
+    /// the intervals that start before it ends (a binary search) and stops as soon as none before can reach
+    /// it, so a long window's cost grows with its slots, not with slots times bookings.
+    /// </summary>
+    private sealed class BusyTimes
+    {
+        private readonly BusyInterval[] _byStart;
+        private readonly Instant[] _latestEndSoFar;
+
+        public BusyTimes(IReadOnlyList<BusyInterval> busy)
+        {
+            _byStart = [.. busy.OrderBy(b => b.Start)];
+            _latestEndSoFar = new Instant[_byStart.Length];
+            for (var i = 0; i < _byStart.Length; i++)
+            {
+                _latestEndSoFar[i] = i == 0 || _byStart[i].End > _latestEndSoFar[i - 1] ? _byStart[i].End : _latestEndSoFar[i - 1];
+            }
+        }
+
+        public bool IsFree(Instant start, Instant end, Duration buffer)
+        {
+            // The first interval that starts at or after end + buffer cannot touch the slot, nor can any after it.
+            int low = 0, high = _byStart.Length;
+            while (low < high)
+            {
+                var middle = (low + high) / 2;
+                if (_byStart[middle].Start < end + buffer)
+                {
+                    low = middle + 1;
+                }
+                else
+                {
+                    high = middle;
+                }
+            }
+
+            for (var i = low - 1; i >= 0 && _latestEndSoFar[i] > start - buffer; i--)
+            {
+                if (_byStart[i].End > start - buffer)
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
     }
 
