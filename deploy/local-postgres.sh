@@ -225,8 +225,10 @@ lpg_start() {
     if lpg_is_running "$bin" "$datadir"; then
         lpg_log "already running: $datadir"
     else
+        # max_connections: the test suite runs many app hosts against one server, and its race tests open a
+        # hundred requests at once; the default 100 would refuse the next client ("too many clients").
         if ! lpg_as_pg "$bin/pg_ctl" -D "$datadir" -l "$datadir/server.log" -w -t 30 -s \
-                -o "-c listen_addresses=127.0.0.1 -c port=$port -c 'unix_socket_directories=$datadir' -c fsync=on" \
+                -o "-c listen_addresses=127.0.0.1 -c port=$port -c 'unix_socket_directories=$datadir' -c fsync=on -c max_connections=300" \
                 start >&2; then
             lpg_log "could not start PostgreSQL; last lines of $datadir/server.log:"
             tail -n 30 "$datadir/server.log" >&2 || true

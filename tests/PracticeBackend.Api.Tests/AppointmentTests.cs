@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace PracticeBackend.Api.Tests;
@@ -22,12 +23,12 @@ public sealed class AppointmentTests(ApiFixture app)
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => admin.PostAsJsonAsync("/api/staff/appointments", new
         {
-            therapistId = therapist.Id, clientId = client, start = "2027-04-05T09:00:00-05:00", format = "video",
+            therapistId = therapist.Id, clientId = client, start = Soon.AddHours(14).ToString("O", System.Globalization.CultureInfo.InvariantCulture), format = "video",
         })));
 
         var created = Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Created);
         var booked = await created.JsonAsync();
-        Assert.Equal("2027-04-05T14:50:00+00:00", booked.GetProperty("end").GetDateTimeOffset().ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(Soon.AddHours(14).AddMinutes(50), booked.GetProperty("end").GetDateTimeOffset());
         Assert.Equal("confirmed", booked.GetProperty("status").GetString());
         Assert.All(answers.Where(a => a != created), a =>
         {
@@ -49,7 +50,7 @@ public sealed class AppointmentTests(ApiFixture app)
 
         var client = await ClientAsync(admin);
         var random = new Random(20270405);
-        var monday = new DateTimeOffset(2027, 4, 5, 8, 0, 0, TimeSpan.Zero);
+        var monday = Soon.AddHours(8);
         var attempts = Enumerable.Range(0, 500).Select(_ => (Therapist: therapists[random.Next(20)], Start: monday.AddMinutes(5 * random.Next(0, 12 * 24)))).ToList();
 
         // Sixteen staff at a time (the server's connections are shared with every other test host).
@@ -92,7 +93,7 @@ public sealed class AppointmentTests(ApiFixture app)
         var client = (await (await admin.GetAsync(new Uri($"/api/staff/intake/{intake}", UriKind.Relative))).JsonAsync()).GetProperty("clientId").GetGuid();
         var stranger = await ClientAsync(admin);
 
-        object Booking(Guid therapist, Guid person) => new { therapistId = therapist, clientId = person, start = "2027-04-06T10:00:00+01:00", format = "in-person" };
+        object Booking(Guid therapist, Guid person) => new { therapistId = therapist, clientId = person, start = Soon.AddDays(1).AddHours(9).ToString("O", System.Globalization.CultureInfo.InvariantCulture), format = "in-person" };
         Assert.Equal(HttpStatusCode.NotFound, (await a.Client.PostAsJsonAsync("/api/staff/appointments", Booking(b.Id, client))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await a.Client.PostAsJsonAsync("/api/staff/appointments", Booking(a.Id, stranger))).StatusCode);
         var own = await a.Client.PostAsJsonAsync("/api/staff/appointments", Booking(a.Id, client));
@@ -101,18 +102,70 @@ public sealed class AppointmentTests(ApiFixture app)
 
         // B cannot move or cancel A's session; A can, once.
         Assert.Equal(HttpStatusCode.NotFound, (await b.Client.PostAsJsonAsync($"/api/staff/appointments/{appointmentId}/cancel", new { reason = "client-asked" })).StatusCode);
-        var moved = await a.Client.PostAsJsonAsync($"/api/staff/appointments/{appointmentId}/reschedule", new { start = "2027-04-06T15:00:00+01:00" });
+        var moved = await a.Client.PostAsJsonAsync($"/api/staff/appointments/{appointmentId}/reschedule", new { start = Soon.AddDays(1).AddHours(14).ToOffset(TimeSpan.FromHours(1)).ToString("O", System.Globalization.CultureInfo.InvariantCulture) });
         Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
-        Assert.Equal(new DateTimeOffset(2027, 4, 6, 14, 0, 0, TimeSpan.Zero), (await moved.JsonAsync()).GetProperty("start").GetDateTimeOffset());
+        Assert.Equal(Soon.AddDays(1).AddHours(14), (await moved.JsonAsync()).GetProperty("start").GetDateTimeOffset());
         Assert.Equal(HttpStatusCode.OK, (await a.Client.PostAsJsonAsync($"/api/staff/appointments/{appointmentId}/cancel", new { reason = "client-asked" })).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await a.Client.PostAsync(new Uri($"/api/staff/appointments/{appointmentId}/complete", UriKind.Relative), null)).StatusCode);
 
-        var bad = await admin.PostAsJsonAsync("/api/staff/appointments", new { therapistId = a.Id, clientId = client, start = "2027-04-06T10:00:00", format = "phone" });
+        var bad = await admin.PostAsJsonAsync("/api/staff/appointments", new { therapistId = a.Id, clientId = client, start = "2027-04-06T10:00:00", format = "phone" }); // no offset
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal(["format", "start"], (await bad.JsonAsync()).GetProperty("errors").EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
         var freeText = await a.Client.PostAsJsonAsync($"/api/staff/appointments/{appointmentId}/cancel", new { reason = "She told me about her divorce" });
         Assert.Equal(HttpStatusCode.BadRequest, freeText.StatusCode);
     }
+
+    [Fact]
+    public async Task BookingForARequest_MarksItBooked_AndEndsItsFollowUps()
+    {
+        using var admin = await app.SignInAsAdminAsync();
+        var therapist = await app.AddTherapistAsync(admin, "Books A Request");
+        var intake = await app.SubmitIntakeAsync();
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.AssignAsync(intake, therapist.Id)).StatusCode);
+        var client = (await (await admin.GetAsync(new Uri($"/api/staff/intake/{intake}", UriKind.Relative))).JsonAsync()).GetProperty("clientId").GetGuid();
+
+        var booked = await therapist.Client.PostAsJsonAsync("/api/staff/appointments", new
+        {
+            therapistId = therapist.Id, clientId = client, intakeId = intake, start = Soon.AddDays(2).AddHours(15).ToString("O", System.Globalization.CultureInfo.InvariantCulture), format = "video",
+        });
+
+        Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+        var detail = await (await admin.GetAsync(new Uri($"/api/staff/intake/{intake}", UriKind.Relative))).JsonAsync();
+        Assert.Equal("booked", detail.GetProperty("status").GetString());
+        Assert.DoesNotContain(detail.GetProperty("messages").EnumerateArray(), m => m.GetProperty("status").GetString() == "planned" && m.GetProperty("kind").GetString() != "acknowledgement");
+        var appointmentId = (await booked.JsonAsync()).GetProperty("appointmentId").GetGuid();
+        Assert.Equal(1, await ScalarAsync($"SELECT count(*) FROM appointments WHERE id = '{appointmentId}' AND request_booked_at IS NOT NULL"));
+    }
+
+    [Fact]
+    public async Task ABookingLeftBetweenItsSteps_IsFinishedByTheSweep()
+    {
+        using var admin = await app.SignInAsAdminAsync();
+        var therapist = await app.AddTherapistAsync(admin, "Half Booked");
+        var intake = await app.SubmitIntakeAsync();
+        var client = (await (await admin.GetAsync(new Uri($"/api/staff/intake/{intake}", UriKind.Relative))).JsonAsync()).GetProperty("clientId").GetGuid();
+
+        // Step 1 happened (the session is on the calendar); the process died before step 2.
+        await ScalarAsync($"""
+            WITH made AS (
+                INSERT INTO appointments (id, therapist_id, client_id, intake_request_id, starts_at, ends_at, format, status, sequence, created_at, updated_at)
+                VALUES ('{Guid.CreateVersion7()}', '{therapist.Id}', '{client}', '{intake}', '{Soon.AddDays(3).AddHours(15):O}', '{Soon.AddDays(3).AddHours(15).AddMinutes(50):O}', 'Video', 'Confirmed', 0, now() - interval '5 minutes', now())
+                RETURNING 1)
+            SELECT count(*) FROM made
+            """);
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            Assert.True(await scope.ServiceProvider.GetRequiredService<Jobs.BookingSweep>().RunAsync(CancellationToken.None) >= 1);
+        }
+
+        var detail = await (await admin.GetAsync(new Uri($"/api/staff/intake/{intake}", UriKind.Relative))).JsonAsync();
+        Assert.Equal("booked", detail.GetProperty("status").GetString());
+        Assert.Equal(0, await ScalarAsync($"SELECT count(*) FROM appointments WHERE intake_request_id = '{intake}' AND request_booked_at IS NULL"));
+    }
+
+    /// <summary>Midnight UTC a week or more ahead, whenever the tests run (the grains hold the calendar from 90 days back).</summary>
+    private static DateTimeOffset Soon { get; } = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddDays(8);
 
     private async Task<Guid> ClientAsync(HttpClient admin)
     {

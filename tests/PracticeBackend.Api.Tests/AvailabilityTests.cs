@@ -12,8 +12,17 @@ namespace PracticeBackend.Api.Tests;
 public sealed class AvailabilityTests(ApiFixture app)
 {
     [Fact]
-    public async Task ATherapistsWeek_ComesBackAsOpenTimes_OnTheViewersClock_AcrossTheSpringForwardNight()
+    public async Task ATherapistsWeek_ComesBackAsOpenTimes_OnTheViewersClock_AcrossTheNextClockChange()
     {
+        // The next time New York's clocks change, at least two days out (the notice is a day).
+        var zone = NodaTime.DateTimeZoneProviders.Tzdb["America/New_York"];
+        var change = zone.GetZoneInterval(NodaTime.SystemClock.Instance.GetCurrentInstant() + NodaTime.Duration.FromDays(2)).End;
+        var before = zone.GetZoneInterval(change - NodaTime.Duration.FromHours(1)).WallOffset;
+        var after = zone.GetZoneInterval(change).WallOffset;
+        var sunday = change.InZone(zone).Date;
+        var springForward = after > before;
+        var midnightUtc = new DateTimeOffset(sunday.Year, sunday.Month, sunday.Day, 0, 0, 0, TimeSpan.Zero);
+
         using var admin = await app.SignInAsAdminAsync();
         var therapist = await app.AddTherapistAsync(admin, "Slots Across Dst");
         var saved = await therapist.Client.PutAsJsonAsync($"/api/staff/therapists/{therapist.Id}/availability", new
@@ -21,10 +30,11 @@ public sealed class AvailabilityTests(ApiFixture app)
             timeZone = "America/New_York",
             weekly = new[]
             {
-                new { day = "sunday", start = "01:00", end = "05:00" },
+                // Spring: 01:00–05:00 is three hours that night; autumn: 00:00–03:00 is four.
+                springForward ? new { day = "sunday", start = "01:00", end = "05:00" } : new { day = "sunday", start = "00:00", end = "03:00" },
                 new { day = "monday", start = "09:00", end = "12:00" },
             },
-            overrides = new[] { new { date = "2027-03-21", ranges = Array.Empty<object>() } },
+            overrides = new[] { new { date = sunday.PlusDays(7).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), ranges = Array.Empty<object>() } },
             bookingWindowDays = 365,
         });
         Assert.Equal(HttpStatusCode.NoContent, saved.StatusCode);
@@ -33,22 +43,29 @@ public sealed class AvailabilityTests(ApiFixture app)
         Assert.Equal(50, view.GetProperty("sessionMinutes").GetInt32());
         Assert.Equal("sunday", view.GetProperty("weekly")[0].GetProperty("day").GetString());
 
-        // 2027-03-14: 02:00 EST becomes 03:00 EDT. Seen from Tokyo.
-        var slots = await SlotsAsync(admin, therapist.Id, "from=2027-03-14T00:00:00-05:00&to=2027-03-16T00:00:00-04:00&tz=Asia/Tokyo");
+        // That Sunday and the Monday after, seen from Tokyo (UTC+9, no DST).
+        var slots = await SlotsAsync(admin, therapist.Id, $"from={Query(midnightUtc)}&to={Query(midnightUtc.AddDays(2))}&tz=Asia/Tokyo");
         Assert.Equal("America/New_York", slots.GetProperty("therapistTimeZone").GetString());
-        Assert.Equal(
-            ["2027-03-14T15:00:00+09", "2027-03-14T16:00:00+09", "2027-03-14T17:00:00+09", "2027-03-15T22:00:00+09", "2027-03-15T23:00:00+09", "2027-03-16T00:00:00+09"],
-            slots.GetProperty("slots").EnumerateArray().Select(s => s.GetProperty("local").GetString()));
-        Assert.Equal(
-            [new DateTimeOffset(2027, 3, 14, 6, 0, 0, TimeSpan.Zero), new DateTimeOffset(2027, 3, 14, 7, 0, 0, TimeSpan.Zero), new DateTimeOffset(2027, 3, 14, 8, 0, 0, TimeSpan.Zero)],
-            slots.GetProperty("slots").EnumerateArray().Take(3).Select(s => s.GetProperty("start").GetDateTimeOffset()));
+        var nightUtc = springForward ? new[] { 6, 7, 8 } : [4, 5, 6, 7];
+        var mondayUtc = springForward ? new[] { 13, 14, 15 } : [14, 15, 16];
+        DateTimeOffset[] expected = [.. nightUtc.Select(h => midnightUtc.AddHours(h)), .. mondayUtc.Select(h => midnightUtc.AddDays(1).AddHours(h))];
+        var open = slots.GetProperty("slots").EnumerateArray().ToList();
+        Assert.Equal(expected, open.Select(s => s.GetProperty("start").GetDateTimeOffset()));
+        Assert.Equal(expected.Select(Tokyo), open.Select(s => s.GetProperty("local").GetString()));
 
-        // The closed Sunday a week later offers nothing; its Monday does.
-        var closedSunday = await SlotsAsync(admin, therapist.Id, "from=2027-03-21T00:00:00-04:00&to=2027-03-23T00:00:00-04:00");
+        // The closed Sunday a week later offers nothing; its Monday does, on the therapist's clock.
+        var later = midnightUtc.AddDays(7);
+        var closedSunday = await SlotsAsync(admin, therapist.Id, $"from={Query(later)}&to={Query(later.AddDays(2))}");
+        var offset = springForward ? "-04" : "-05";
+        var monday = later.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(
-            ["2027-03-22T09:00:00-04", "2027-03-22T10:00:00-04", "2027-03-22T11:00:00-04"],
+            [$"{monday}T09:00:00{offset}", $"{monday}T10:00:00{offset}", $"{monday}T11:00:00{offset}"],
             closedSunday.GetProperty("slots").EnumerateArray().Select(s => s.GetProperty("local").GetString()));
     }
+
+    private static string Query(DateTimeOffset at) => at.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string Tokyo(DateTimeOffset utc) => utc.UtcDateTime.AddHours(9).ToString("yyyy-MM-ddTHH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + "+09";
 
     [Fact]
     public async Task AWrongAvailability_IsRefused_NamingEachField()

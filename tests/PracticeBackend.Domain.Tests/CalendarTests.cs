@@ -30,7 +30,7 @@ public sealed class CalendarTests
 
         Assert.Equal(CalendarChange.Done, calendar.Cancel(first.Id));
         Assert.Equal(CalendarChange.Done, calendar.Cancel(first.Id));
-        Assert.Equal(CalendarChange.NotInThisState, calendar.Complete(first.Id));
+        Assert.Equal(CalendarChange.NotInThisState, calendar.Complete(first.Id, Nine + Duration.FromHours(1)));
         Assert.Equal(CalendarChange.NotInThisState, calendar.Reschedule(first.Id, Nine + Duration.FromHours(2)));
         Assert.Equal(CalendarChange.Done, calendar.Book(At(Nine)));
     }
@@ -50,12 +50,13 @@ public sealed class CalendarTests
     }
 
     [Fact]
-    public void ACompletedOrMissedSession_StillHoldsItsTime()
+    public void ASessionIsMissedOnlyOnceItHasBegun_AndStillHoldsItsTime()
     {
         var first = At(Nine);
         var calendar = new Calendar([first], Duration.Zero);
 
-        Assert.Equal(CalendarChange.Done, calendar.NoShow(first.Id));
+        Assert.Equal(CalendarChange.NotInThisState, calendar.NoShow(first.Id, Nine - Duration.FromHours(1)));
+        Assert.Equal(CalendarChange.Done, calendar.NoShow(first.Id, Nine + Duration.FromMinutes(15)));
         Assert.Equal(CalendarChange.Taken, calendar.Book(At(Nine)));
         Assert.Single(calendar.Busy());
     }

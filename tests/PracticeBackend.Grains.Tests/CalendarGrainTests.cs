@@ -20,7 +20,8 @@ public sealed class CalendarGrainTests(GrainClusterFixture cluster)
 {
     private static readonly StaffActor Admin = new(Guid.NewGuid(), StaffRoles.Admin, null, "grain-test", false);
 
-    private static readonly DateTimeOffset Nine = new(2027, 3, 15, 14, 0, 0, TimeSpan.Zero);
+    /// <summary>14:00 UTC a week or more ahead (inside the 90 days the grain holds, whenever the tests run).</summary>
+    private static readonly DateTimeOffset Nine = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddDays(8).AddHours(14);
 
     [Fact]
     public async Task AHundredBookingsOfOneTimeAtOnce_GiveExactlyOneAppointment()
@@ -48,7 +49,7 @@ public sealed class CalendarGrainTests(GrainClusterFixture cluster)
         // Another activation's booking, written behind this one's back (the therapist row untouched, so xmin cannot tell).
         await ExecuteAsync($"""
             INSERT INTO appointments (id, therapist_id, client_id, starts_at, ends_at, format, status, sequence, created_at, updated_at)
-            VALUES ('{Guid.CreateVersion7()}', '{therapist}', '{client}', '2027-03-15 14:10:00+00', '2027-03-15 15:00:00+00', 'Video', 'Confirmed', 0, now(), now())
+            VALUES ('{Guid.CreateVersion7()}', '{therapist}', '{client}', '{Nine.AddMinutes(10):O}', '{Nine.AddMinutes(60):O}', 'Video', 'Confirmed', 0, now(), now())
             """);
 
         var result = await grain.Book(new BookAppointment(Admin, Guid.CreateVersion7(), client, null, Nine, SessionFormat.Video));
@@ -79,19 +80,23 @@ public sealed class CalendarGrainTests(GrainClusterFixture cluster)
         var moved = (await grain.ChangeAppointment(new ChangeAppointment(self, first.AppointmentId, AppointmentChangeKind.Reschedule, Nine.AddHours(4)))).Appointment!;
         Assert.Equal(Nine.AddHours(4), moved.Start);
         Assert.Equal(1, moved.Sequence);
-        Assert.Equal(AppointmentOutcome.Done, (await grain.ChangeAppointment(new ChangeAppointment(self, second.AppointmentId, AppointmentChangeKind.Cancel, Reason: "therapist-unwell"))).Outcome);
+        Assert.Equal(AppointmentOutcome.Done, (await grain.ChangeAppointment(new ChangeAppointment(self, second.AppointmentId, AppointmentChangeKind.Cancel, Reason: "therapist-unavailable"))).Outcome);
         Assert.Equal(AppointmentOutcome.NotInThisState, (await grain.ChangeAppointment(new ChangeAppointment(self, second.AppointmentId, AppointmentChangeKind.Reschedule, Nine))).Outcome);
-        Assert.Equal(AppointmentOutcome.Done, (await grain.ChangeAppointment(new ChangeAppointment(self, first.AppointmentId, AppointmentChangeKind.NoShow))).Outcome);
-        Assert.Equal(AppointmentOutcome.NotInThisState, (await grain.ChangeAppointment(new ChangeAppointment(self, first.AppointmentId, AppointmentChangeKind.Cancel, Reason: "late"))).Outcome);
+        // A session is missed only once it has begun; then it can no longer be cancelled.
+        Assert.Equal(AppointmentOutcome.NotInThisState, (await grain.ChangeAppointment(new ChangeAppointment(self, first.AppointmentId, AppointmentChangeKind.NoShow))).Outcome);
+        var past = (await grain.Book(new BookAppointment(self, Guid.CreateVersion7(), client, null, Nine.AddDays(-10), SessionFormat.Video))).Appointment!;
+        Assert.Equal(AppointmentOutcome.Done, (await grain.ChangeAppointment(new ChangeAppointment(self, past.AppointmentId, AppointmentChangeKind.NoShow))).Outcome);
+        Assert.Equal(AppointmentOutcome.NotInThisState, (await grain.ChangeAppointment(new ChangeAppointment(self, past.AppointmentId, AppointmentChangeKind.Cancel, Reason: "other"))).Outcome);
 
         // The cancelled time is free again.
         Assert.Equal(AppointmentOutcome.Done, (await grain.Book(new BookAppointment(self, Guid.CreateVersion7(), client, null, Nine.AddHours(2), SessionFormat.Video))).Outcome);
 
         await using var db = cluster.CreateDbContext();
         var rows = await db.Appointments.Where(a => a.TherapistId == therapist).ToListAsync();
-        Assert.Equal(AppointmentStatus.NoShow, rows.Single(a => a.Id == first.AppointmentId).Status);
+        Assert.Equal(AppointmentStatus.NoShow, rows.Single(a => a.Id == past.AppointmentId).Status);
+        Assert.Equal(AppointmentStatus.Confirmed, rows.Single(a => a.Id == first.AppointmentId).Status);
         var cancelled = rows.Single(a => a.Id == second.AppointmentId);
-        Assert.Equal((AppointmentStatus.Cancelled, "therapist-unwell", 1), (cancelled.Status, cancelled.CancelReason, cancelled.Sequence));
+        Assert.Equal((AppointmentStatus.Cancelled, "therapist-unavailable", 1), (cancelled.Status, cancelled.CancelReason, cancelled.Sequence));
     }
 
     private async Task<Guid> TherapistAsync()

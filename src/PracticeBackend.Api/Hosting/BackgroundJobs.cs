@@ -48,6 +48,8 @@ internal static class BackgroundJobs
         services.AddTransient<SendOutboxBatchJob>();
         services.AddTransient<OutboxSweep>();
         services.AddTransient<StaffWaitingNoteJob>();
+        services.AddTransient<BookingSteps>();
+        services.AddTransient<BookingSweep>();
         services.AddSingleton<OutboxSignal>();
 
         if (configuration.GetValue($"{PracticeOptions.Section}:Jobs:RunServer", true))
@@ -79,6 +81,7 @@ internal sealed class RecurringJobs(IServiceProvider services) : BackgroundServi
         var manager = new RecurringJobManager(services.GetRequiredService<JobStorage>());
         manager.AddOrUpdate<RetentionPurgeJob>(RetentionPurgeJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Daily(3));
         manager.AddOrUpdate<OutboxSweep>(OutboxSweep.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
+        manager.AddOrUpdate<BookingSweep>(BookingSweep.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
         var practice = services.GetRequiredService<IOptions<PracticeOptions>>().Value;
         if (practice.Staff.DailyWaitingNote)
         {

@@ -47,6 +47,9 @@ public sealed record RequestState(
 
     public RequestState ClosedByStaff() => this with { Status = IntakeStatus.Closed };
 
+    /// <summary>A session is booked for it: the request has done its work, and automated follow-ups end.</summary>
+    public RequestState Booked() => this with { Status = IntakeStatus.Booked };
+
     public RequestState AddressConfirmed(DateTimeOffset now) => this with { AwaitingAddressConfirmation = false, LastContactAt = now };
 }
 

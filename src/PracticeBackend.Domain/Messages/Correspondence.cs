@@ -213,6 +213,27 @@ public sealed class Correspondence
         return StaffChange.Done;
     }
 
+    /// <summary>
+    /// A session was booked for the request (again: nothing changes): it is booked, and its automated
+    /// follow-ups end. A closed request stays closed; the booking stands on the therapist's calendar.
+    /// </summary>
+    public StaffChange MarkBooked(Guid requestId, DateTimeOffset now)
+    {
+        if (Request(requestId) is not { } request)
+        {
+            return StaffChange.UnknownRequest;
+        }
+
+        if (request.Status == IntakeStatus.Closed)
+        {
+            return StaffChange.NotAllowedInThisState;
+        }
+
+        Replace(request.Booked());
+        Replan(now);
+        return StaffChange.Done;
+    }
+
     /// <summary>Staff write in their own words: it goes in the send window and restarts the request's pacing clock.</summary>
     public StaffChange WritePersonally(Guid requestId, Guid messageId, DateTimeOffset now)
     {

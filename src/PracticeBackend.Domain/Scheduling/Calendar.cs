@@ -91,9 +91,13 @@ public sealed class Calendar(IEnumerable<Appointment> appointments, Duration buf
 
     public CalendarChange Cancel(Guid id) => Settle(id, AppointmentStatus.Cancelled);
 
-    public CalendarChange Complete(Guid id) => Settle(id, AppointmentStatus.Completed);
+    /// <summary>Held: only once it has begun.</summary>
+    public CalendarChange Complete(Guid id, Instant now) => HasBegun(id, now) ? Settle(id, AppointmentStatus.Completed) : CalendarChange.NotInThisState;
 
-    public CalendarChange NoShow(Guid id) => Settle(id, AppointmentStatus.NoShow);
+    /// <summary>Missed: only once it has begun.</summary>
+    public CalendarChange NoShow(Guid id, Instant now) => HasBegun(id, now) ? Settle(id, AppointmentStatus.NoShow) : CalendarChange.NotInThisState;
+
+    private bool HasBegun(Guid id, Instant now) => Find(id) is not { } appointment || appointment.Start <= now;
 
     public bool IsFree(Instant start, Instant end, Guid? except) =>
         Slots.IsFree(start, end, buffer, [.. _appointments.Values.Where(a => a.Active && a.Id != except).Select(a => new BusyInterval(a.Start, a.End))]);

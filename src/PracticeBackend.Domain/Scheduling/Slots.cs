@@ -38,7 +38,9 @@ public static class Slots
                 continue;
             }
 
-            foreach (var range in availability.RangesOn(date).OrderBy(r => r.Start))
+            // In order of time: on a fall-back night the pieces of two ranges can interleave.
+            var day = new List<Instant>();
+            foreach (var range in availability.RangesOn(date))
             {
                 foreach (var (pieceStart, pieceEnd) in Pieces(zone, date, range))
                 {
@@ -46,10 +48,16 @@ public static class Slots
                     {
                         if (start >= earliest && start < latest && taken.IsFree(start, start + session, buffer))
                         {
-                            yield return start;
+                            day.Add(start);
                         }
                     }
                 }
+            }
+
+            day.Sort();
+            foreach (var start in day)
+            {
+                yield return start;
             }
         }
     }

@@ -18,6 +18,7 @@ public sealed partial class ClientGrain
             RequestChangeKind.Close => AuditActions.IntakeClose,
             RequestChangeKind.WritePersonally => AuditActions.PersonalMessage,
             RequestChangeKind.MarkReplied => AuditActions.IntakeReplied,
+            RequestChangeKind.MarkBooked => AuditActions.IntakeBooked,
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.Kind, null),
         };
 
@@ -114,6 +115,16 @@ public sealed partial class ClientGrain
                 }
 
                 return replied;
+
+            case RequestChangeKind.MarkBooked:
+                var wasBooked = request.Status == Domain.Intake.IntakeStatus.Booked;
+                var booked = Outcome(correspondence.MarkBooked(request.Id, now));
+                if (booked == StaffCommandOutcome.Done && !wasBooked)
+                {
+                    request.Events.Add(Event(request, now, IntakeEventKinds.Booked, command.Actor, null, null));
+                }
+
+                return booked;
 
             default:
                 throw new ArgumentOutOfRangeException(nameof(command), command.Kind, null);

@@ -51,6 +51,9 @@ public enum RequestChangeKind
     Close = 2,
     WritePersonally = 3,
     MarkReplied = 4,
+
+    /// <summary>A session on a therapist's calendar is for this request (step 2 of a booking, ADR 0001): idempotent.</summary>
+    MarkBooked = 5,
 }
 
 /// <param name="TherapistId">For <see cref="RequestChangeKind.Assign"/>: known to exist (the caller checked the profile).</param>

@@ -27,6 +27,12 @@ public sealed class AppointmentRow
     /// <summary>A category, never free text (e.g. "therapist-unwell"); set when cancelled.</summary>
     public string? CancelReason { get; set; }
 
+    /// <summary>
+    /// When the request it was booked for (<see cref="IntakeRequestId"/>) was marked booked — step 3 of a
+    /// booking (ADR 0001); null while that is still to do (the booking sweep completes it).
+    /// </summary>
+    public DateTime? RequestBookedAt { get; set; }
+
     /// <summary>The calendar invite's SEQUENCE: bumped on every change.</summary>
     public int Sequence { get; set; }
 

@@ -25,5 +25,6 @@ public static class IntakeEventKinds
     public const string Closed = "closed";
     public const string PersonalMessage = "personal-message";
     public const string Replied = "replied";
+    public const string Booked = "booked";
     public const string AddressConfirmed = "address-confirmed";
 }

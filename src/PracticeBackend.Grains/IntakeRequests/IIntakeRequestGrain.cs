@@ -22,7 +22,13 @@ public interface IIntakeRequestGrain : IGrainWithGuidKey
 
     /// <summary>The person replied (staff saw it): automated follow-ups end for this request.</summary>
     Task<StaffCommandResult> MarkReplied(MarkReplied command);
+
+    /// <summary>A session was booked for this request (step 2 of a booking, ADR 0001): it is booked and its follow-ups end. Idempotent.</summary>
+    Task<StaffCommandResult> MarkBooked(MarkBooked command);
 }
+
+[GenerateSerializer, Immutable, Alias("practice.mark-booked")]
+public sealed record MarkBooked([property: Id(0)] StaffActor Actor, [property: Id(1)] Guid AppointmentId);
 
 [GenerateSerializer, Immutable, Alias("practice.send-personal-message")]
 public sealed record SendPersonalMessage([property: Id(0)] StaffActor Actor, [property: Id(1)] byte[] BodySealed);

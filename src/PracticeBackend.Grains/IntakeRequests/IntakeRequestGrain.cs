@@ -95,6 +95,9 @@ public sealed partial class IntakeRequestGrain(
     public Task<StaffCommandResult> MarkReplied(MarkReplied command) =>
         RouteAsync(new RequestChange(command.Actor, IntakeId, RequestChangeKind.MarkReplied), AuditActions.IntakeReplied);
 
+    public Task<StaffCommandResult> MarkBooked(MarkBooked command) =>
+        RouteAsync(new RequestChange(command.Actor, IntakeId, RequestChangeKind.MarkBooked), AuditActions.IntakeBooked);
+
     private async Task<StaffCommandResult> RouteAsync(RequestChange change, string auditAction)
     {
         if (_request is null)

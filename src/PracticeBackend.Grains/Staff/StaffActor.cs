@@ -24,7 +24,8 @@ public sealed record StaffActor(
 
     public static StaffActor System(string jobName) => new(Guid.Empty, SystemRole, null, jobName, false);
 
-    public Viewer Viewer => new(IsAdmin, TherapistId, UnassignedPoolVisible);
+    /// <summary>The application's own jobs act for the whole practice, as an admin would.</summary>
+    public Viewer Viewer => new(IsAdmin || IsSystem, TherapistId, UnassignedPoolVisible);
 
     public bool MaySee(IntakeRequest request) => NeedToKnow.MaySee(Viewer, request.AssignedTherapistId);
 
@@ -61,6 +62,7 @@ public static class AuditActions
     public const string IntakeClose = "intake.close";
     public const string PersonalMessage = "intake.personal-message";
     public const string IntakeReplied = "intake.replied";
+    public const string IntakeBooked = "intake.booked";
     public const string ClientExport = "client.export";
     public const string ClientErase = "client.erase";
     public const string ClientPurge = "client.retention-purge";

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using NodaTime;
 using NodaTime.Text;
@@ -55,10 +54,9 @@ public sealed record AvailabilityDocument(
 
     public static string Day(IsoDayOfWeek day) => day.ToString().ToLowerInvariant();
 
+    /// <summary>One of the seven names, exactly ("monday" … "sunday"); anything else (numbers, lists) is no day.</summary>
     public static IsoDayOfWeek? ParseDay(string? day) =>
-        Enum.TryParse<IsoDayOfWeek>(day, ignoreCase: true, out var parsed) && parsed != IsoDayOfWeek.None && !int.TryParse(day, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)
-            ? parsed
-            : null;
+        Enumerable.Range(1, 7).Select(d => (IsoDayOfWeek)d).Cast<IsoDayOfWeek?>().FirstOrDefault(d => Day(d!.Value) == day);
 }
 
 [GenerateSerializer, Immutable, Alias("practice.availability-weekly")]

@@ -27,6 +27,9 @@ public interface ITherapistGrain : IGrainWithGuidKey
 
     /// <summary>One of their appointments ending in the last 90 days or later; null otherwise.</summary>
     Task<AppointmentView?> GetAppointment(Guid appointmentId);
+
+    /// <summary>Step 3 of a booking (ADR 0001): the request it was booked for now says so. Idempotent.</summary>
+    Task MarkRequestBooked(Guid appointmentId);
 }
 
 [GenerateSerializer, Immutable, Alias("practice.book-appointment")]

@@ -60,8 +60,8 @@ public sealed partial class TherapistGrain
             {
                 AppointmentChangeKind.Reschedule => _calendar.Reschedule(command.AppointmentId, Instant.FromDateTimeOffset(command.Start ?? throw new ArgumentException("A reschedule needs a start.", nameof(command)))),
                 AppointmentChangeKind.Cancel => _calendar.Cancel(command.AppointmentId),
-                AppointmentChangeKind.Complete => _calendar.Complete(command.AppointmentId),
-                AppointmentChangeKind.NoShow => _calendar.NoShow(command.AppointmentId),
+                AppointmentChangeKind.Complete => _calendar.Complete(command.AppointmentId, Instant.FromDateTimeUtc(now)),
+                AppointmentChangeKind.NoShow => _calendar.NoShow(command.AppointmentId, Instant.FromDateTimeUtc(now)),
                 _ => throw new ArgumentOutOfRangeException(nameof(command), command.Kind, null),
             };
             if (change == CalendarChange.Done && _calendar.Find(command.AppointmentId) is { } decided && _appointments.TryGetValue(command.AppointmentId, out var row)
@@ -77,6 +77,33 @@ public sealed partial class TherapistGrain
 
             return (change, command.AppointmentId, Added: false);
         });
+    }
+
+    public async Task MarkRequestBooked(Guid appointmentId)
+    {
+        if (!_appointments.ContainsKey(appointmentId))
+        {
+            // Booked by another activation (the sweep finishes bookings whoever made them): read what is true.
+            await ReloadAsync(CancellationToken.None);
+        }
+
+        if (_therapist is null || !_appointments.TryGetValue(appointmentId, out var row) || row.RequestBookedAt is not null)
+        {
+            return;
+        }
+
+        await using var db = await contexts.CreateDbContextAsync();
+        db.Appointments.Attach(row);
+        row.RequestBookedAt = clock.GetUtcNow().UtcDateTime;
+        try
+        {
+            await db.SaveChangesAsync();
+        }
+        catch
+        {
+            await ReloadOrForgetAsync();
+            throw;
+        }
     }
 
     public Task<AppointmentView?> GetAppointment(Guid appointmentId) =>
@@ -131,7 +158,11 @@ public sealed partial class TherapistGrain
             catch (DbUpdateConcurrencyException) when (attempt == 1)
             {
                 LogConflict(logger, TherapistId);
-                await ReloadOrForgetAsync();
+                if (!await ReloadOrForgetAsync())
+                {
+                    throw;
+                }
+
                 if (_therapist is null)
                 {
                     return new AppointmentResult(AppointmentOutcome.NotFound);

@@ -15,7 +15,7 @@ namespace PracticeBackend.Grains.Therapists;
 /// a conflict reloads and tries once more, a second fails with nothing written.
 /// </summary>
 public sealed partial class TherapistGrain(IDbContextFactory<PracticeDbContext> contexts, PracticeClock clock, ILogger<TherapistGrain> logger)
-    : Grain, ITherapistGrain
+    : Grain, ITherapistGrain, IIncomingGrainCallFilter
 {
     private Therapist? _therapist;
 
@@ -28,7 +28,19 @@ public sealed partial class TherapistGrain(IDbContextFactory<PracticeDbContext> 
 
     private Guid TherapistId => this.GetPrimaryKey();
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken) => await ReloadAsync(cancellationToken);
+    private bool _loaded;
+
+    /// <summary>Loaded before the first call of an activation, and again after a failed write that could not reload.</summary>
+    public async Task Invoke(IIncomingGrainCallContext context)
+    {
+        if (!_loaded)
+        {
+            await ReloadAsync(CancellationToken.None);
+            _loaded = true;
+        }
+
+        await context.Invoke();
+    }
 
     public async Task<StaffCommandResult> SaveProfile(SaveTherapistProfile command)
     {
@@ -142,7 +154,10 @@ public sealed partial class TherapistGrain(IDbContextFactory<PracticeDbContext> 
             catch (DbUpdateConcurrencyException) when (attempt == 1)
             {
                 LogConflict(logger, TherapistId);
-                await ReloadOrForgetAsync();
+                if (!await ReloadOrForgetAsync())
+                {
+                    throw;
+                }
             }
             catch (DbUpdateConcurrencyException conflict)
             {
@@ -177,24 +192,30 @@ public sealed partial class TherapistGrain(IDbContextFactory<PracticeDbContext> 
         Hold(therapist);
     }
 
-    /// <summary>After a failed write: reload, or, if the database cannot be read, start afresh with the next activation.</summary>
-    private async Task ReloadOrForgetAsync()
+    /// <summary>
+    /// After a failed write, memory may be ahead of the database: reload. If the database cannot be read
+    /// either, forget it (the next call loads what is true) and say so: the caller must not decide again on
+    /// memory that holds what was never saved.
+    /// </summary>
+    private async Task<bool> ReloadOrForgetAsync()
     {
         try
         {
             await ReloadAsync(CancellationToken.None);
+            return true;
         }
         catch (Exception reload)
         {
             LogForgotten(logger, TherapistId, reload.GetType().Name);
-            DeactivateOnIdle();
+            _loaded = false;
+            return false;
         }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Therapist {TherapistId} was written by another activation first; reloaded, trying again")]
     private static partial void LogConflict(ILogger logger, Guid therapistId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Therapist {TherapistId} could not be reloaded after a failed write ({Failure}); the next activation loads it afresh")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Therapist {TherapistId} could not be reloaded after a failed write ({Failure}); the next call loads it afresh")]
     private static partial void LogForgotten(ILogger logger, Guid therapistId, string failure);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Therapist {TherapistId} set their availability ({WeeklyRanges} weekly ranges, {Overrides} date overrides)")]

@@ -32,6 +32,9 @@ public static class Appointments
 
     private static readonly OffsetDateTimePattern Instant = OffsetDateTimePattern.ExtendedIso;
 
+    /// <summary>Why a session was cancelled, as categories only: a reason in words could carry what the person said.</summary>
+    public static readonly IReadOnlyList<string> CancelReasons = ["client-asked", "therapist-unavailable", "rescheduled-elsewhere", "no-longer-needed", "other"];
+
     public sealed class BookValidator : AbstractValidator<Book>
     {
         public BookValidator()
@@ -39,7 +42,7 @@ public static class Appointments
             RuleFor(b => b.Form.TherapistId).NotNull().OverridePropertyName("therapistId").WithMessage("Whose calendar: a therapist id.");
             RuleFor(b => b.Form.ClientId).NotNull().OverridePropertyName("clientId").WithMessage("Who the session is with: a client id.");
             RuleFor(b => b.Form.Start).Must(BeAnInstant).OverridePropertyName("start")
-                .WithMessage("The start, ISO 8601 with an offset, e.g. \"2027-03-15T09:00:00-04:00\".");
+                .WithMessage("The start, ISO 8601 with an offset, e.g. \"2027-03-15T09:00:00-04:00\", between the years 2000 and 2100.");
             RuleFor(b => b.Form.Format).Must(f => ParseFormat(f) is not null).OverridePropertyName("format").WithMessage("in-person or video.");
         }
     }
@@ -50,13 +53,13 @@ public static class Appointments
         {
             RuleFor(c => c.Start).Must(BeAnInstant).When(c => c.Kind == AppointmentChangeKind.Reschedule).OverridePropertyName("start")
                 .WithMessage("The new start, ISO 8601 with an offset, e.g. \"2027-03-15T09:00:00-04:00\".");
-            RuleFor(c => c.Reason).Must(r => r is { Length: > 0 and <= 40 } && r.All(ch => char.IsAsciiLetterLower(ch) || ch == '-'))
+            RuleFor(c => c.Reason).Must(r => r is not null && CancelReasons.Contains(r))
                 .When(c => c.Kind == AppointmentChangeKind.Cancel).OverridePropertyName("reason")
-                .WithMessage("A short category in lowercase words joined by hyphens (e.g. \"therapist-unwell\"), never free text.");
+                .WithMessage($"One of: {string.Join(", ", CancelReasons)} (a category, never the person's words).");
         }
     }
 
-    internal sealed class BookHandler(IGrainFactory grains, StaffContext staff, IDbContextFactory<PracticeDbContext> contexts) : IRequestHandler<Book, AppointmentResult>
+    internal sealed class BookHandler(IGrainFactory grains, StaffContext staff, IDbContextFactory<PracticeDbContext> contexts, Jobs.BookingSteps steps) : IRequestHandler<Book, AppointmentResult>
     {
         public async Task<AppointmentResult> Handle(Book request, CancellationToken cancellationToken)
         {
@@ -67,8 +70,14 @@ public static class Appointments
                 return new AppointmentResult(AppointmentOutcome.NotFound);
             }
 
-            return await grains.GetGrain<ITherapistGrain>(form.TherapistId.Value).Book(new BookAppointment(
+            var result = await grains.GetGrain<ITherapistGrain>(form.TherapistId.Value).Book(new BookAppointment(
                 actor, Guid.CreateVersion7(), form.ClientId.Value, form.IntakeId, Instant.Parse(form.Start!).Value.ToDateTimeOffset(), ParseFormat(form.Format)!.Value));
+            if (result is { Outcome: AppointmentOutcome.Done, Appointment: { IntakeId: { } intakeId } booked })
+            {
+                await steps.CompleteOrLeaveToSweepAsync(actor, booked.TherapistId, booked.AppointmentId, intakeId);
+            }
+
+            return result;
         }
 
         /// <summary>Need to know: a therapist books only their own calendar, and only clients with a request assigned to them.</summary>
@@ -81,8 +90,13 @@ public static class Appointments
 
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             var requests = db.IntakeRequests.AsNoTracking().Where(r => r.ClientId == clientId && (intakeId == null || r.Id == intakeId));
+            if (!await db.Clients.AnyAsync(c => c.Id == clientId && c.ErasedAt == null, cancellationToken))
+            {
+                return false;
+            }
+
             return actor.IsAdmin
-                ? await db.Clients.AnyAsync(c => c.Id == clientId && c.ErasedAt == null, cancellationToken) && (intakeId is null || await requests.AnyAsync(cancellationToken))
+                ? intakeId is null || await requests.AnyAsync(cancellationToken)
                 : await requests.AnyAsync(r => r.AssignedTherapistId == actor.TherapistId, cancellationToken);
         }
     }
@@ -103,7 +117,8 @@ public static class Appointments
         }
     }
 
-    private static bool BeAnInstant(string? text) => text is not null && Instant.Parse(text).Success;
+    private static bool BeAnInstant(string? text) =>
+        text is not null && Instant.Parse(text) is { Success: true } parsed && parsed.Value.Year is >= 2000 and <= 2100; // far from where date arithmetic overflows
 
     private static SessionFormat? ParseFormat(string? format) => format switch
     {

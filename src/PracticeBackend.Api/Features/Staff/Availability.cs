@@ -122,6 +122,12 @@ public static class Availability
                 }
 
                 var ranges = overrides[i]?.Ranges ?? [];
+                if (ranges.Length > 24)
+                {
+                    yield return ($"overrides[{i}].ranges", "At most 24 ranges on one date.");
+                    continue;
+                }
+
                 for (var r = 0; r < ranges.Length; r++)
                 {
                     foreach (var problem in ClockProblems($"overrides[{i}].ranges[{r}]", ranges[r]?.Start, ranges[r]?.End))
@@ -152,12 +158,17 @@ public static class Availability
         {
             RuleFor(q => q.ViewerTimeZone).Must(IanaTimeZone.IsValid).When(q => q.ViewerTimeZone is not null)
                 .OverridePropertyName("tz").WithMessage("An IANA time zone such as \"Europe/London\", or leave it out for the therapist's own.");
+            RuleFor(q => q.From).Must(BeInReach).When(q => q.From is not null).OverridePropertyName("from").WithMessage("A date between the years 2000 and 2100.");
+            RuleFor(q => q.To).Must(BeInReach).When(q => q.To is not null).OverridePropertyName("to").WithMessage("A date between the years 2000 and 2100.");
             RuleFor(q => q.To).Must((q, to) => to > q.From).When(q => q.From is not null && q.To is not null)
                 .OverridePropertyName("to").WithMessage("After from.");
             RuleFor(q => q.To).Must((q, to) => to - q.From <= TimeSpan.FromDays(MaxSlotQueryDays)).When(q => q.From is not null && q.To is not null)
                 .OverridePropertyName("to").WithMessage($"At most {MaxSlotQueryDays} days after from.");
         }
     }
+
+    /// <summary>Far from the ends of the calendar types, so no date arithmetic can overflow.</summary>
+    internal static bool BeInReach(DateTimeOffset? at) => at is { Year: >= 2000 and <= 2100 };
 
     internal sealed class ReplaceHandler(IGrainFactory grains, StaffContext staff) : IRequestHandler<Replace, StaffCommandResult>
     {
@@ -177,6 +188,11 @@ public static class Availability
         {
             var from = request.From ?? clock.GetUtcNow();
             var to = request.To ?? from.AddDays(14);
+            if (to - from > TimeSpan.FromDays(MaxSlotQueryDays))
+            {
+                to = from.AddDays(MaxSlotQueryDays);
+            }
+
             if (await grains.GetGrain<ITherapistGrain>(request.TherapistId).FindOpenSlots(new FindOpenSlots(from, to)) is not { } open)
             {
                 return null;

@@ -263,6 +263,10 @@ namespace PracticeBackend.Grains.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("intake_request_id");
 
+                    b.Property<DateTime?>("RequestBookedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("request_booked_at");
+
                     b.Property<int>("Sequence")
                         .HasColumnType("integer")
                         .HasColumnName("sequence");
