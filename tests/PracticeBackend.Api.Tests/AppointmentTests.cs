@@ -164,6 +164,31 @@ public sealed class AppointmentTests(ApiFixture app)
         Assert.Equal(0, await ScalarAsync($"SELECT count(*) FROM appointments WHERE intake_request_id = '{intake}' AND request_booked_at IS NULL"));
     }
 
+    [Fact]
+    public async Task ABookingResentWithItsIdempotencyKey_IsStoredOnce_AndAnswersTheSame()
+    {
+        using var admin = await app.SignInAsAdminAsync();
+        var therapist = await app.AddTherapistAsync(admin, "Double Click");
+        var client = await ClientAsync(admin);
+        var key = Guid.NewGuid().ToString();
+        HttpRequestMessage Post(string start) => new(HttpMethod.Post, "/api/staff/appointments")
+        {
+            Content = JsonContent.Create(new { therapistId = therapist.Id, clientId = client, start, format = "video" }),
+            Headers = { { "Idempotency-Key", key } },
+        };
+        var start = Soon.AddDays(4).AddHours(15).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+
+        var first = await admin.SendAsync(Post(start));
+        var again = await admin.SendAsync(Post(start));
+        var other = await admin.SendAsync(Post(Soon.AddDays(5).AddHours(15).ToString("O", System.Globalization.CultureInfo.InvariantCulture)));
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+        Assert.Equal((await first.JsonAsync()).GetProperty("appointmentId").GetGuid(), (await again.JsonAsync()).GetProperty("appointmentId").GetGuid());
+        Assert.Equal(HttpStatusCode.Conflict, other.StatusCode);
+        Assert.Equal(1, await ScalarAsync($"SELECT count(*) FROM appointments WHERE therapist_id = '{therapist.Id}'"));
+    }
+
     /// <summary>Midnight UTC a week or more ahead, whenever the tests run (the grains hold the calendar from 90 days back).</summary>
     private static DateTimeOffset Soon { get; } = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddDays(8);
 

@@ -65,6 +65,9 @@ public enum AppointmentOutcome
     Taken = 2,
     NotFound = 3,
     NotInThisState = 4,
+
+    /// <summary>The appointment id (from an Idempotency-Key) already names a different booking.</summary>
+    KeyUsedForAnotherBooking = 5,
 }
 
 [GenerateSerializer, Immutable, Alias("practice.appointment-view")]

@@ -20,6 +20,13 @@ public sealed partial class TherapistGrain
             return new AppointmentResult(AppointmentOutcome.NotFound);
         }
 
+        if (_appointments.TryGetValue(command.AppointmentId, out var existing))
+        {
+            // The same booking again (its id came from an Idempotency-Key): the first answer; another booking under that key: refused.
+            var same = existing.ClientId == command.ClientId && existing.StartsAt == command.Start.UtcDateTime && existing.Format == command.Format && existing.IntakeRequestId == command.IntakeId;
+            return same ? new AppointmentResult(AppointmentOutcome.Done, View(existing)) : new AppointmentResult(AppointmentOutcome.KeyUsedForAnotherBooking);
+        }
+
         return await WriteCalendarAsync(now =>
         {
             var start = Instant.FromDateTimeOffset(command.Start);
@@ -172,6 +179,11 @@ public sealed partial class TherapistGrain
             {
                 await ReloadOrForgetAsync();
                 throw new AggregateConflictException($"Therapist {TherapistId} was changed by another writer twice in a row; nothing was written.", conflict);
+            }
+            catch (DbUpdateException exception) when (added && DbErrors.UniqueViolation(exception) == "pk_appointments")
+            {
+                await ReloadOrForgetAsync();
+                return _appointments.TryGetValue(appointmentId, out var first) ? new AppointmentResult(AppointmentOutcome.Done, View(first)) : new AppointmentResult(AppointmentOutcome.KeyUsedForAnotherBooking);
             }
             catch (DbUpdateException exception) when (DbErrors.ExclusionViolation(exception) is not null)
             {

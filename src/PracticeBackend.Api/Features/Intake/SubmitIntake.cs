@@ -22,8 +22,8 @@ namespace PracticeBackend.Api.Features.Intake;
 /// </summary>
 public static partial class SubmitIntake
 {
-    public const string IdempotencyKeyHeader = "Idempotency-Key";
-    public const int IdempotencyKeyMaxLength = 128;
+    public const string IdempotencyKeyHeader = IdempotencyKeys.Header;
+    public const int IdempotencyKeyMaxLength = IdempotencyKeys.MaxLength;
 
     /// <summary>The form's JSON, names and values as the website sends them.</summary>
     public sealed record Command(
@@ -113,8 +113,7 @@ public static partial class SubmitIntake
             version is { Length: > 0 and <= IntakeLimits.ConsentVersionMaxLength }
             && version.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
 
-        private static bool BeAUsableIdempotencyKey(string key) =>
-            key.Length is > 0 and <= IdempotencyKeyMaxLength && key.All(c => c is >= '!' and <= '~');
+        private static bool BeAUsableIdempotencyKey(string key) => IdempotencyKeys.IsUsable(key);
 
         private static bool BeAPhoneNumber(string phone) =>
             phone.Length <= IntakeLimits.PhoneMaxLength
@@ -144,7 +143,7 @@ public static partial class SubmitIntake
             var format = WireNames.TryParseFormat(command.PreferredFormat, out var preferred) ? preferred : Domain.Intake.PreferredFormat.Either;
             var timeZone = string.IsNullOrWhiteSpace(command.TimeZone) ? practice.Value.TimeZone : command.TimeZone;
             var email = command.Email!.Trim();
-            var keyHash = command.IdempotencyKey is { } key ? SHA256.HashData(Encoding.UTF8.GetBytes(key)) : null;
+            var keyHash = command.IdempotencyKey is { } key ? IdempotencyKeys.Hash("", key) : null; // the intake's hash predates purposes
 
             var submission = new Grains.IntakeRequests.SubmitIntake(
                 new SealedContact(
@@ -163,7 +162,7 @@ public static partial class SubmitIntake
 
             // With a key, the request id comes from it: every retry lands on the same grain, which
             // answers them one at a time. Without one, each submission is its own request.
-            var intakeId = keyHash is null ? Guid.CreateVersion7() : GuidFrom(keyHash);
+            var intakeId = keyHash is null ? Guid.CreateVersion7() : IdempotencyKeys.IdFrom(keyHash);
             var result = await grains.GetGrain<IIntakeRequestGrain>(intakeId).Submit(submission);
             if (result.Outcome == SubmitIntakeOutcome.Created)
             {
@@ -179,15 +178,6 @@ public static partial class SubmitIntake
         private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
         private static string Canonical(Command command) => JsonSerializer.Serialize(command with { IdempotencyKey = null });
-
-        private static Guid GuidFrom(byte[] hash)
-        {
-            // RFC 9562 version 8 ("custom"): 122 bits of the key's hash.
-            var bytes = hash.AsSpan(0, 16).ToArray();
-            bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80);
-            bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
-            return new Guid(bytes, bigEndian: true);
-        }
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Intake honeypot was filled; answered as a success and stored nothing")]
         private static partial void LogHoneypot(ILogger logger);

@@ -1,7 +1,9 @@
 using FluentValidation;
 using MediatR;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using PracticeBackend.Api.Hosting;
 using NodaTime.Text;
 using PracticeBackend.Api.Security;
 using PracticeBackend.Domain.Scheduling;
@@ -26,7 +28,7 @@ public static class Appointments
 
     public sealed record View(Guid AppointmentId, Guid TherapistId, Guid ClientId, Guid? IntakeId, DateTimeOffset Start, DateTimeOffset End, string Format, string Status);
 
-    public sealed record Book(BookForm Form) : IRequest<AppointmentResult>;
+    public sealed record Book(BookForm Form, string? IdempotencyKey = null) : IRequest<AppointmentResult>;
 
     public sealed record Change(Guid AppointmentId, AppointmentChangeKind Kind, string? Start = null, string? Reason = null) : IRequest<AppointmentResult>;
 
@@ -39,6 +41,8 @@ public static class Appointments
     {
         public BookValidator()
         {
+            RuleFor(b => b.IdempotencyKey).Must(k => IdempotencyKeys.IsUsable(k!)).When(b => b.IdempotencyKey is not null)
+                .OverridePropertyName(IdempotencyKeys.Header).WithMessage($"1 to {IdempotencyKeys.MaxLength} visible ASCII characters; a new UUID per booking works well.");
             RuleFor(b => b.Form.TherapistId).NotNull().OverridePropertyName("therapistId").WithMessage("Whose calendar: a therapist id.");
             RuleFor(b => b.Form.ClientId).NotNull().OverridePropertyName("clientId").WithMessage("Who the session is with: a client id.");
             RuleFor(b => b.Form.Start).Must(BeAnInstant).OverridePropertyName("start")
@@ -70,8 +74,10 @@ public static class Appointments
                 return new AppointmentResult(AppointmentOutcome.NotFound);
             }
 
+            // With a key, the appointment's id comes from it: a retry after a lost answer finds its own booking.
+            var appointmentId = request.IdempotencyKey is { } key ? IdempotencyKeys.IdFrom(IdempotencyKeys.Hash("appointment", key)) : Guid.CreateVersion7();
             var result = await grains.GetGrain<ITherapistGrain>(form.TherapistId.Value).Book(new BookAppointment(
-                actor, Guid.CreateVersion7(), form.ClientId.Value, form.IntakeId, Instant.Parse(form.Start!).Value.ToDateTimeOffset(), ParseFormat(form.Format)!.Value));
+                actor, appointmentId, form.ClientId.Value, form.IntakeId, Instant.Parse(form.Start!).Value.ToDateTimeOffset(), ParseFormat(form.Format)!.Value));
             if (result is { Outcome: AppointmentOutcome.Done, Appointment: { IntakeId: { } intakeId } booked })
             {
                 await steps.CompleteOrLeaveToSweepAsync(actor, booked.TherapistId, booked.AppointmentId, intakeId);
@@ -149,22 +155,30 @@ public static class Appointments
             title: "Not possible in the appointment's current state",
             detail: "A cancelled appointment is not moved, and a completed or missed one is not cancelled.",
             statusCode: StatusCodes.Status409Conflict),
+        AppointmentOutcome.KeyUsedForAnotherBooking => TypedResults.Problem(
+            title: "This Idempotency-Key was already used for a different booking",
+            detail: "Send a new key with a new booking; resend the same booking to repeat the first answer.",
+            statusCode: StatusCodes.Status409Conflict),
         _ => StaffResults.NotFound(),
     };
 
     public static void Map(IEndpointRouteBuilder staffGroup)
     {
         var group = staffGroup.MapGroup("/appointments");
-        group.MapPost("/", async Task<Results<Created<View>, ProblemHttpResult>> (BookForm form, IMediator mediator, CancellationToken cancellationToken) =>
+        group.MapPost("/", async Task<Results<Created<View>, ProblemHttpResult>> (
+                BookForm form,
+                [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey,
+                IMediator mediator,
+                CancellationToken cancellationToken) =>
         {
-            var result = await mediator.Send(new Book(form), cancellationToken);
+            var result = await mediator.Send(new Book(form, idempotencyKey), cancellationToken);
             return result is { Outcome: AppointmentOutcome.Done, Appointment: { } booked }
                 ? TypedResults.Created($"/api/staff/appointments/{booked.AppointmentId}", ToView(booked))
                 : Problem(result.Outcome);
         })
             .WithName("BookAppointment")
             .WithSummary("Book a session")
-            .WithDescription("On the therapist's calendar, for the therapist's session length from start (ISO 8601 with an offset). A therapist books their own calendar for their own clients; admins any. 409 when another active appointment is at that time or within its buffer.")
+            .WithDescription("On the therapist's calendar, for the therapist's session length from start (ISO 8601 with an offset). A therapist books their own calendar for their own clients; admins any. 409 when another active appointment is at that time or within its buffer. Resent with the same Idempotency-Key, the same booking answers 201 again; the key with a different booking answers 409.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);

@@ -47,7 +47,7 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Appointme
         {
         }
         /// <summary>
-        /// On the therapist&apos;s calendar, for the therapist&apos;s session length from start (ISO 8601 with an offset). A therapist books their own calendar for their own clients; admins any. 409 when another active appointment is at that time or within its buffer.
+        /// On the therapist&apos;s calendar, for the therapist&apos;s session length from start (ISO 8601 with an offset). A therapist books their own calendar for their own clients; admins any. 409 when another active appointment is at that time or within its buffer. Resent with the same Idempotency-Key, the same booking answers 201 again; the key with a different booking answers 409.
         /// </summary>
         /// <returns>A <see cref="global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.AppointmentsView"/></returns>
         /// <param name="body">The request body</param>
@@ -86,7 +86,7 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Appointme
             return await RequestAdapter.SendAsync<global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.AppointmentsView>(requestInfo, global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.AppointmentsView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// On the therapist&apos;s calendar, for the therapist&apos;s session length from start (ISO 8601 with an offset). A therapist books their own calendar for their own clients; admins any. 409 when another active appointment is at that time or within its buffer.
+        /// On the therapist&apos;s calendar, for the therapist&apos;s session length from start (ISO 8601 with an offset). A therapist books their own calendar for their own clients; admins any. 409 when another active appointment is at that time or within its buffer. Resent with the same Idempotency-Key, the same booking answers 201 again; the key with a different booking answers 409.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>
