@@ -127,7 +127,8 @@ public sealed class SlotsTests
     /// <summary>
     /// Random weekly hours in seven zones, random busy time, two weeks starting anywhere near the spring and
     /// autumn changes: no open slot comes within the buffer of a busy interval, and each lies whole inside one
-    /// working range of one local day in the therapist's zone, at least the notice away.
+    /// working range of one local day in the therapist's zone, at least the notice away, inside the booking
+    /// window, on a day below its cap.
     /// </summary>
     [Fact]
     public void AnyAvailability_AnyBusyTime_SlotsAreFreeAndInsideWorkingHours()
@@ -141,21 +142,31 @@ public sealed class SlotsTests
             from session in Pick(30, 45, 50, 60, 90)
             from buffer in Pick(0, 5, 10, 15)
             from notice in Gen.Int[0, 48]
-            select new Availability(zone, Distinct(hours), [], session, buffer, notice, 60);
+            from window in Gen.Int[1, 20]
+            from cap in Gen.Int[0, 3]
+            select new Availability(zone, Distinct(hours), [], session, buffer, notice, window, cap == 0 ? null : cap);
         var start = from day in Pick(new LocalDate(2027, 3, 7), new LocalDate(2027, 3, 25), new LocalDate(2027, 10, 27), new LocalDate(2027, 11, 3), new LocalDate(2027, 4, 1))
                     from hour in Gen.Int[0, 23]
                     select day.AtStartOfDayInZone(DateTimeZone.Utc).ToInstant() + Duration.FromHours(hour);
         var busy = from offsetMinutes in Gen.Int[0, 14 * 24 * 60] from length in Gen.Int[10, 240] from booked in Gen.Bool select (offsetMinutes, length, booked);
 
+        var checkedSlots = 0L;
         Gen.Select(availability, start, busy.Array[0, 12]).Sample((a, from, raw) =>
         {
             var intervals = raw.Select(b => new BusyInterval(from + Duration.FromMinutes(b.offsetMinutes), from + Duration.FromMinutes(b.offsetMinutes + b.length), b.booked)).ToList();
             var to = from + Duration.FromDays(14);
             foreach (var slot in Slots.Open(a, intervals, from, to, from))
             {
+                Interlocked.Increment(ref checkedSlots);
                 var end = slot + a.Session;
                 Assert.DoesNotContain(intervals, b => b.Start < end + a.Buffer && slot - a.Buffer < b.End);
-                Assert.True(slot >= from + Duration.FromHours(a.MinimumNoticeHours) && slot < to);
+                Assert.True(slot >= from + Duration.FromHours(a.MinimumNoticeHours) && slot < to && slot < from + Duration.FromDays(a.BookingWindowDays));
+                if (a.DailyCap is { } cap)
+                {
+                    var date = slot.InZone(a.Zone).Date;
+                    Assert.True(intervals.Count(b => b.Booked && b.Start.InZone(a.Zone).Date == date) < cap, $"{Text(slot)}: its day is at its cap of {cap}");
+                }
+
                 // Every minute of the session, on the wall clock of the slot's own day.
                 var day = slot.InZone(a.Zone).Date;
                 for (var minute = 0; minute < a.SessionMinutes; minute++)
@@ -166,6 +177,9 @@ public sealed class SlotsTests
                 }
             }
         }, iter: 2000);
+
+        // An empty answer would pass every check above: the run must have judged many slots.
+        Assert.True(checkedSlots > 10_000, $"only {checkedSlots} slots were judged");
     }
 
     private static Gen<T> Pick<T>(params T[] values) => Gen.Int[0, values.Length - 1].Select(i => values[i]);
