@@ -108,6 +108,12 @@ public sealed class AppointmentTests(ApiFixture app)
         Assert.Equal(HttpStatusCode.OK, (await a.Client.PostAsJsonAsync($"/api/staff/appointments/{appointmentId}/cancel", new { reason = "client-asked" })).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await a.Client.PostAsync(new Uri($"/api/staff/appointments/{appointmentId}/complete", UriKind.Relative), null)).StatusCode);
 
+        // Each change is in the audit trail, by whom, with ids only.
+        var trail = await (await admin.GetAsync(new Uri($"/api/staff/audit?subject={appointmentId}", UriKind.Relative))).JsonAsync();
+        var changes = trail.EnumerateArray().Where(e => e.GetProperty("action").GetString()!.StartsWith("appointment.", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["appointment.book", "appointment.cancel", "appointment.reschedule"], changes.Select(e => e.GetProperty("action").GetString()).Order(StringComparer.Ordinal));
+        Assert.All(changes, e => Assert.Equal("Therapist", e.GetProperty("actorRole").GetString()));
+
         var bad = await admin.PostAsJsonAsync("/api/staff/appointments", new { therapistId = a.Id, clientId = client, start = "2027-04-06T10:00:00", format = "phone" }); // no offset
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal(["format", "start"], (await bad.JsonAsync()).GetProperty("errors").EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));

@@ -63,6 +63,11 @@ public static class AuditActions
     public const string PersonalMessage = "intake.personal-message";
     public const string IntakeReplied = "intake.replied";
     public const string IntakeBooked = "intake.booked";
+    public const string AppointmentBook = "appointment.book";
+    public const string AppointmentReschedule = "appointment.reschedule";
+    public const string AppointmentCancel = "appointment.cancel";
+    public const string AppointmentComplete = "appointment.complete";
+    public const string AppointmentNoShow = "appointment.no-show";
     public const string ClientExport = "client.export";
     public const string ClientErase = "client.erase";
     public const string ClientPurge = "client.retention-purge";
@@ -86,6 +91,7 @@ public static class AuditOutcomes
 public static class AuditSubjects
 {
     public const string IntakeRequest = "intake-request";
+    public const string Appointment = "appointment";
     public const string Client = "client";
     public const string StaffUser = "staff-user";
     public const string Therapist = "therapist";

@@ -27,7 +27,7 @@ public sealed partial class TherapistGrain
             return same ? new AppointmentResult(AppointmentOutcome.Done, View(existing)) : new AppointmentResult(AppointmentOutcome.KeyUsedForAnotherBooking);
         }
 
-        return await WriteCalendarAsync(now =>
+        return await WriteCalendarAsync(command.Actor, AuditActions.AppointmentBook, now =>
         {
             var start = Instant.FromDateTimeOffset(command.Start);
             var length = (_availability ?? Availability.None(_therapist.TimeZone)).Session;
@@ -61,7 +61,14 @@ public sealed partial class TherapistGrain
             return new AppointmentResult(AppointmentOutcome.NotFound);
         }
 
-        return await WriteCalendarAsync(now =>
+        var action = command.Kind switch
+        {
+            AppointmentChangeKind.Reschedule => AuditActions.AppointmentReschedule,
+            AppointmentChangeKind.Cancel => AuditActions.AppointmentCancel,
+            AppointmentChangeKind.Complete => AuditActions.AppointmentComplete,
+            _ => AuditActions.AppointmentNoShow,
+        };
+        return await WriteCalendarAsync(command.Actor, action, now =>
         {
             var change = command.Kind switch
             {
@@ -122,7 +129,8 @@ public sealed partial class TherapistGrain
     /// even for a writer that slipped past both. A conflict reloads and decides once more; an exclusion
     /// violation reloads and answers "taken".
     /// </summary>
-    private async Task<AppointmentResult> WriteCalendarAsync(Func<DateTime, (CalendarChange Change, Guid AppointmentId, bool Added)> decide)
+    /// <param name="action">Recorded in the audit trail, in the same transaction, when the calendar changed.</param>
+    private async Task<AppointmentResult> WriteCalendarAsync(StaffActor actor, string action, Func<DateTime, (CalendarChange Change, Guid AppointmentId, bool Added)> decide)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -154,6 +162,8 @@ public sealed partial class TherapistGrain
             {
                 db.Appointments.Update(row);
             }
+
+            db.AuditEvents.Add(actor.Audit(now, action, AuditSubjects.Appointment, appointmentId, AuditOutcomes.Success));
 
             try
             {
