@@ -50,7 +50,7 @@ public sealed partial class TherapistGrain
                 };
             }
 
-            return (change, appointment.Id, Added: change == CalendarChange.Done);
+            return (change, appointment.Id, Added: change == CalendarChange.Done, Changed: change == CalendarChange.Done);
         });
     }
 
@@ -78,10 +78,13 @@ public sealed partial class TherapistGrain
                 AppointmentChangeKind.NoShow => _calendar.NoShow(command.AppointmentId, Instant.FromDateTimeUtc(now)),
                 _ => throw new ArgumentOutOfRangeException(nameof(command), command.Kind, null),
             };
-            if (change == CalendarChange.Done && _calendar.Find(command.AppointmentId) is { } decided && _appointments.TryGetValue(command.AppointmentId, out var row)
-                && (row.Status != decided.Status || row.StartsAt != decided.Start.ToDateTimeUtc()))
+            // A repeat (cancelled twice, say) changes nothing and writes nothing.
+            var decided = change == CalendarChange.Done ? _calendar.Find(command.AppointmentId) : null;
+            var row = _appointments.GetValueOrDefault(command.AppointmentId);
+            var changed = decided is not null && row is not null && (row.Status != decided.Status || row.StartsAt != decided.Start.ToDateTimeUtc());
+            if (changed)
             {
-                row.StartsAt = decided.Start.ToDateTimeUtc();
+                row!.StartsAt = decided!.Start.ToDateTimeUtc();
                 row.EndsAt = decided.End.ToDateTimeUtc();
                 row.Status = decided.Status;
                 row.CancelReason = decided.Status == AppointmentStatus.Cancelled ? command.Reason : row.CancelReason;
@@ -89,7 +92,7 @@ public sealed partial class TherapistGrain
                 row.UpdatedAt = now;
             }
 
-            return (change, command.AppointmentId, Added: false);
+            return (change, command.AppointmentId, Added: false, Changed: changed);
         });
     }
 
@@ -124,27 +127,27 @@ public sealed partial class TherapistGrain
         Task.FromResult(_appointments.TryGetValue(appointmentId, out var row) ? View(row) : null);
 
     /// <summary>
-    /// One calendar command written through: the therapist row's <c>xmin</c> guards the calendar as it guards
-    /// the profile (every command writes the row), and the exclusion constraint holds booked intervals apart
-    /// even for a writer that slipped past both. A conflict reloads and decides once more; an exclusion
-    /// violation reloads and answers "taken".
+    /// One calendar command written through (<see cref="WriteThroughAsync{T}"/>): every command writes the
+    /// therapist row, so its <c>xmin</c> guards the calendar as it guards the profile, and the exclusion
+    /// constraint holds booked intervals apart even for a writer that slipped past both (an exclusion
+    /// violation reloads and answers "taken").
     /// </summary>
     /// <param name="action">Recorded in the audit trail, in the same transaction, when the calendar changed.</param>
-    private async Task<AppointmentResult> WriteCalendarAsync(StaffActor actor, string action, Func<DateTime, (CalendarChange Change, Guid AppointmentId, bool Added)> decide)
-    {
-        for (var attempt = 1; ; attempt++)
+    private Task<AppointmentResult> WriteCalendarAsync(StaffActor actor, string action, Func<DateTime, (CalendarChange Change, Guid AppointmentId, bool Added, bool Changed)> decide) =>
+        WriteThroughAsync(async now =>
         {
-            var now = clock.GetUtcNow().UtcDateTime;
-            var therapist = _therapist!;
-            var before = _appointments.ToDictionary(a => a.Key, a => (a.Value.Status, a.Value.StartsAt, a.Value.Sequence));
-            var (change, appointmentId, added) = decide(now);
+            if (_therapist is not { } therapist)
+            {
+                return new AppointmentResult(AppointmentOutcome.NotFound);
+            }
+
+            var (change, appointmentId, added, changed) = decide(now);
             if (change != CalendarChange.Done)
             {
                 return new AppointmentResult(Outcome(change));
             }
 
             var row = _appointments[appointmentId];
-            var changed = added || before[appointmentId] != (row.Status, row.StartsAt, row.Sequence);
             if (!changed)
             {
                 return new AppointmentResult(AppointmentOutcome.Done, View(row));
@@ -164,34 +167,13 @@ public sealed partial class TherapistGrain
             }
 
             db.AuditEvents.Add(actor.Audit(now, action, AuditSubjects.Appointment, appointmentId, AuditOutcomes.Success));
-
             try
             {
                 await db.SaveChangesAsync();
-                Hold(therapist);
-                LogCalendar(logger, TherapistId, appointmentId, row.Status);
-                return new AppointmentResult(AppointmentOutcome.Done, View(row));
-            }
-            catch (DbUpdateConcurrencyException) when (attempt == 1)
-            {
-                LogConflict(logger, TherapistId);
-                if (!await ReloadOrForgetAsync())
-                {
-                    throw;
-                }
-
-                if (_therapist is null)
-                {
-                    return new AppointmentResult(AppointmentOutcome.NotFound);
-                }
-            }
-            catch (DbUpdateConcurrencyException conflict)
-            {
-                await ReloadOrForgetAsync();
-                throw new AggregateConflictException($"Therapist {TherapistId} was changed by another writer twice in a row; nothing was written.", conflict);
             }
             catch (DbUpdateException exception) when (added && DbErrors.UniqueViolation(exception) == "pk_appointments")
             {
+                // Another activation booked it first under this id (an Idempotency-Key): the first answer, if it is this booking.
                 await ReloadOrForgetAsync();
                 return _appointments.TryGetValue(appointmentId, out var first) ? new AppointmentResult(AppointmentOutcome.Done, View(first)) : new AppointmentResult(AppointmentOutcome.KeyUsedForAnotherBooking);
             }
@@ -200,13 +182,11 @@ public sealed partial class TherapistGrain
                 await ReloadOrForgetAsync();
                 return new AppointmentResult(AppointmentOutcome.Taken);
             }
-            catch
-            {
-                await ReloadOrForgetAsync();
-                throw;
-            }
-        }
-    }
+
+            Hold(therapist);
+            LogCalendar(logger, TherapistId, appointmentId, row.Status);
+            return new AppointmentResult(AppointmentOutcome.Done, View(row));
+        });
 
     private static AppointmentOutcome Outcome(CalendarChange change) => change switch
     {

@@ -116,21 +116,15 @@ public sealed partial class TherapistGrain(IDbContextFactory<PracticeDbContext> 
     /// <summary>What is already taken on the calendar: its active appointments (holds and requests come with offers).</summary>
     private IReadOnlyList<BusyInterval> Busy() => _calendar.Busy();
 
-    /// <summary>
-    /// One change to the therapist's row, written through: on an <c>xmin</c> conflict the row is reloaded and
-    /// the change applied once more to what is now true; a second conflict fails with nothing written. Any
-    /// other failure reloads too (or forgets, if the database cannot be read), since memory may be ahead.
-    /// </summary>
-    private async Task<StaffCommandResult> WriteAsync(bool create, Func<Therapist, StaffCommandOutcome> change)
-    {
-        for (var attempt = 1; ; attempt++)
+    /// <summary>One change to the therapist's row (profile or availability), written through <see cref="WriteThroughAsync{T}"/>.</summary>
+    private Task<StaffCommandResult> WriteAsync(bool create, Func<Therapist, StaffCommandOutcome> change) =>
+        WriteThroughAsync(async now =>
         {
             if (create == _therapist is not null)
             {
                 return new StaffCommandResult(create ? StaffCommandOutcome.NotAllowedInThisState : StaffCommandOutcome.NotFound);
             }
 
-            var now = clock.GetUtcNow().UtcDateTime;
             var therapist = _therapist ?? new Therapist { Id = TherapistId, CreatedAt = now };
             await using var db = await contexts.CreateDbContextAsync();
             if (create)
@@ -145,13 +139,26 @@ public sealed partial class TherapistGrain(IDbContextFactory<PracticeDbContext> 
             var outcome = change(therapist);
             therapist.UpdatedAt = now;
             db.Entry(therapist).Property(t => t.UpdatedAt).IsModified = !create;
+            await db.SaveChangesAsync();
+            Hold(therapist);
+            return new StaffCommandResult(outcome);
+        });
+
+    /// <summary>
+    /// Every write of the therapist's aggregate (profile, availability, calendar): the therapist row's
+    /// <c>xmin</c> is the guard. On a conflict the state is reloaded and the command decides once more on what
+    /// is now true; a second conflict fails with nothing written. Any other failure reloads too (or forgets,
+    /// if the database cannot be read), since memory may be ahead of the database.
+    /// </summary>
+    private async Task<T> WriteThroughAsync<T>(Func<DateTime, Task<T>> attempt)
+    {
+        for (var tries = 1; ; tries++)
+        {
             try
             {
-                await db.SaveChangesAsync();
-                Hold(therapist);
-                return new StaffCommandResult(outcome);
+                return await attempt(clock.GetUtcNow().UtcDateTime);
             }
-            catch (DbUpdateConcurrencyException) when (attempt == 1)
+            catch (DbUpdateConcurrencyException) when (tries == 1)
             {
                 LogConflict(logger, TherapistId);
                 if (!await ReloadOrForgetAsync())

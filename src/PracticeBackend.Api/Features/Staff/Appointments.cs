@@ -32,7 +32,7 @@ public static class Appointments
 
     public sealed record Change(Guid AppointmentId, AppointmentChangeKind Kind, string? Start = null, string? Reason = null) : IRequest<AppointmentResult>;
 
-    private static readonly OffsetDateTimePattern Instant = OffsetDateTimePattern.ExtendedIso;
+    private static readonly OffsetDateTimePattern StartPattern = OffsetDateTimePattern.ExtendedIso;
 
     /// <summary>Why a session was cancelled, as categories only: a reason in words could carry what the person said.</summary>
     public static readonly IReadOnlyList<string> CancelReasons = ["client-asked", "therapist-unavailable", "rescheduled-elsewhere", "no-longer-needed", "other"];
@@ -77,7 +77,7 @@ public static class Appointments
             // With a key, the appointment's id comes from it: a retry after a lost answer finds its own booking.
             var appointmentId = request.IdempotencyKey is { } key ? IdempotencyKeys.IdFrom(IdempotencyKeys.Hash("appointment", key)) : Guid.CreateVersion7();
             var result = await grains.GetGrain<ITherapistGrain>(form.TherapistId.Value).Book(new BookAppointment(
-                actor, appointmentId, form.ClientId.Value, form.IntakeId, Instant.Parse(form.Start!).Value.ToDateTimeOffset(), ParseFormat(form.Format)!.Value));
+                actor, appointmentId, form.ClientId.Value, form.IntakeId, StartPattern.Parse(form.Start!).Value.ToDateTimeOffset(), ParseFormat(form.Format)!.Value));
             if (result is { Outcome: AppointmentOutcome.Done, Appointment: { IntakeId: { } intakeId } booked })
             {
                 await steps.CompleteOrLeaveToSweepAsync(actor, booked.TherapistId, booked.AppointmentId, intakeId);
@@ -119,12 +119,12 @@ public static class Appointments
             }
 
             return await grains.GetGrain<ITherapistGrain>(therapistId.Value).ChangeAppointment(new ChangeAppointment(
-                staff.Actor, request.AppointmentId, request.Kind, request.Start is { } start ? Instant.Parse(start).Value.ToDateTimeOffset() : null, request.Reason));
+                staff.Actor, request.AppointmentId, request.Kind, request.Start is { } start ? StartPattern.Parse(start).Value.ToDateTimeOffset() : null, request.Reason));
         }
     }
 
     private static bool BeAnInstant(string? text) =>
-        text is not null && Instant.Parse(text) is { Success: true } parsed && parsed.Value.Year is >= 2000 and <= 2100; // far from where date arithmetic overflows
+        text is not null && StartPattern.Parse(text) is { Success: true } parsed && Availability.YearInReach(parsed.Value.Year);
 
     private static SessionFormat? ParseFormat(string? format) => format switch
     {

@@ -168,7 +168,10 @@ public static class Availability
     }
 
     /// <summary>Far from the ends of the calendar types, so no date arithmetic can overflow.</summary>
-    internal static bool BeInReach(DateTimeOffset? at) => at is { Year: >= 2000 and <= 2100 };
+    internal static bool BeInReach(DateTimeOffset? at) => at is { } instant && YearInReach(instant.Year);
+
+    /// <summary>The years a date may name here (slots, bookings): far from where date arithmetic overflows.</summary>
+    internal static bool YearInReach(int year) => year is >= 2000 and <= 2100;
 
     internal sealed class ReplaceHandler(IGrainFactory grains, StaffContext staff) : IRequestHandler<Replace, StaffCommandResult>
     {
