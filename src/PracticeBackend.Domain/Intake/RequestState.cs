@@ -50,6 +50,20 @@ public sealed record RequestState(
     /// <summary>A session is booked for it: the request has done its work, and automated follow-ups end.</summary>
     public RequestState Booked() => this with { Status = IntakeStatus.Booked };
 
+    /// <summary>
+    /// A person at the practice offered times: a conversation between people, so automated follow-ups end
+    /// for this request, and its clock restarts.
+    /// </summary>
+    public RequestState TimesOffered(DateTimeOffset now) => this with
+    {
+        Status = IntakeStatus.TimesOffered,
+        LastContactAt = now,
+        AutomationStoppedReason = AutomationStoppedReason ?? AutomationStopReasons.TimesOffered,
+    };
+
+    /// <summary>The offer ended without a booking (none worked, or nobody answered): the request is with its therapist again.</summary>
+    public RequestState BackWithTherapist() => Status == IntakeStatus.TimesOffered ? this with { Status = IntakeStatus.InConversation } : this;
+
     public RequestState AddressConfirmed(DateTimeOffset now) => this with { AwaitingAddressConfirmation = false, LastContactAt = now };
 }
 
@@ -60,6 +74,9 @@ public static class AutomationStopReasons
     public const string NeedsAHuman = "needs-a-human";
     public const string NotNow = "not-now";
     public const string Replied = "replied";
+
+    /// <summary>Staff offered times: what follows is between people, and the offer's own answers.</summary>
+    public const string TimesOffered = "times-offered";
 
     /// <summary>The person wrote a newer request: its pace is the one we follow.</summary>
     public const string WroteAgain = "wrote-again";

@@ -234,6 +234,106 @@ public sealed class Correspondence
         return StaffChange.Done;
     }
 
+    /// <summary>
+    /// Staff offered times for the request (the therapist's calendar holds them): one message with one link
+    /// goes in the send window; any earlier offer's message still waiting is superseded. Again for the same
+    /// offer: nothing changes.
+    /// </summary>
+    public StaffChange OfferTimes(Guid requestId, Guid offerId, DateTimeOffset now)
+    {
+        if (Request(requestId) is not { } request)
+        {
+            return StaffChange.UnknownRequest;
+        }
+
+        if (About(offerId, MessageKind.OfferOfTimes) is not null)
+        {
+            return StaffChange.Done;
+        }
+
+        if (!request.IsOpen || !MayBeWrittenTo(now))
+        {
+            return StaffChange.NotAllowedInThisState;
+        }
+
+        foreach (var stale in _messages.Where(m => m.IsPlanned && m.RequestId == requestId && m.Kind is MessageKind.OfferOfTimes or MessageKind.ReleasedHold))
+        {
+            Cancel(stale, HoldReasons.Superseded);
+        }
+
+        Replace(request.TimesOffered(now));
+        Plan(MessageKind.OfferOfTimes, requestId, now, subjectId: offerId);
+        Replan(now);
+        return StaffChange.Done;
+    }
+
+    /// <summary>
+    /// What became of an offer (the therapist's calendar decided it): the person hears the outcome by the
+    /// table's rules, and the therapist hears when the person picked or asked for other times. Idempotent:
+    /// told again about the same offer, nothing changes.
+    /// <list type="bullet">
+    /// <item>picked: the request is booked, and the person gets the confirmation at once;</item>
+    /// <item>none work: the request is with the therapist again; the person gets a short confirmation;</item>
+    /// <item>not now: the request closes, with its one short confirmation;</item>
+    /// <item>lapsed: the request is with the therapist again; the person gets one quiet note in the window —
+    /// unless the offer never reached them, in which case its message is withdrawn and nothing is said.</item>
+    /// </list>
+    /// </summary>
+    public StaffChange OfferSettled(Guid requestId, Guid offerId, Scheduling.OfferStatus outcome, DateTimeOffset now)
+    {
+        if (Request(requestId) is not { } request)
+        {
+            return StaffChange.UnknownRequest;
+        }
+
+        var kind = outcome switch
+        {
+            Scheduling.OfferStatus.Picked => MessageKind.BookingConfirmed,
+            Scheduling.OfferStatus.NoneWork => MessageKind.OtherTimesAsked,
+            Scheduling.OfferStatus.NotNow => MessageKind.ClosedAtTheirRequest,
+            Scheduling.OfferStatus.Lapsed => MessageKind.ReleasedHold,
+            _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "An open offer has not settled."),
+        };
+        if (About(offerId, kind) is not null || (outcome == Scheduling.OfferStatus.Lapsed && About(offerId, MessageKind.OfferOfTimes) is { Status: MessageStatus.Cancelled }))
+        {
+            return StaffChange.Done;
+        }
+
+        switch (outcome)
+        {
+            case Scheduling.OfferStatus.Picked:
+                Replace(request.Status == IntakeStatus.Closed ? request : request.Booked());
+                Plan(MessageKind.BookingConfirmed, requestId, now, subjectId: offerId);
+                Plan(MessageKind.TherapistOfferAnswer, requestId, now, subjectId: offerId);
+                break;
+            case Scheduling.OfferStatus.NoneWork:
+                Replace(request.BackWithTherapist());
+                Plan(MessageKind.OtherTimesAsked, requestId, now, subjectId: offerId);
+                Plan(MessageKind.TherapistOfferAnswer, requestId, now, subjectId: offerId);
+                break;
+            case Scheduling.OfferStatus.NotNow:
+                Replace(request.DeclinedByPerson());
+                Plan(MessageKind.ClosedAtTheirRequest, requestId, now, CloseReason.PersonDeclined, offerId);
+                break;
+            case Scheduling.OfferStatus.Lapsed:
+                Replace(request.BackWithTherapist());
+                if (About(offerId, MessageKind.OfferOfTimes) is { IsPlanned: true } unsent)
+                {
+                    // They never saw the times: withdrawing the offer is the whole story.
+                    Cancel(unsent, HoldReasons.OfferLapsed);
+                }
+                else
+                {
+                    Plan(MessageKind.ReleasedHold, requestId, now, subjectId: offerId);
+                }
+
+                break;
+        }
+
+        Replan(now);
+        return StaffChange.Done;
+    }
+
     /// <summary>Staff write in their own words: it goes in the send window and restarts the request's pacing clock.</summary>
     public StaffChange WritePersonally(Guid requestId, Guid messageId, DateTimeOffset now)
     {
@@ -399,10 +499,10 @@ public sealed class Correspondence
         return result.Change;
     }
 
-    private void Plan(MessageKind kind, Guid requestId, DateTimeOffset now, CloseReason? reason = null) =>
-        _messages.Add(NewEntry(Guid.CreateVersion7(now), kind, requestId, now, reason));
+    private void Plan(MessageKind kind, Guid requestId, DateTimeOffset now, CloseReason? reason = null, Guid? subjectId = null) =>
+        _messages.Add(NewEntry(Guid.CreateVersion7(now), kind, requestId, now, reason, subjectId));
 
-    private static OutboxEntry NewEntry(Guid id, MessageKind kind, Guid? requestId, DateTimeOffset now, CloseReason? reason) => new()
+    private static OutboxEntry NewEntry(Guid id, MessageKind kind, Guid? requestId, DateTimeOffset now, CloseReason? reason, Guid? subjectId = null) => new()
     {
         Id = id,
         RequestId = requestId,
@@ -410,7 +510,14 @@ public sealed class Correspondence
         CreatedAt = now,
         DueAt = now,
         OutcomeReason = reason,
+        SubjectId = subjectId,
     };
+
+    /// <summary>The message of this kind about this offer, if there is one.</summary>
+    private OutboxEntry? About(Guid subjectId, MessageKind kind) => _messages.Find(m => m.SubjectId == subjectId && m.Kind == kind);
+
+    private bool MayBeWrittenTo(DateTimeOffset now) =>
+        !Contact.Erased && Contact.StatusAt(now) is not (ContactStatus.Stopped or ContactStatus.Bounced);
 
     private static void Cancel(OutboxEntry message, string reason)
     {

@@ -27,6 +27,21 @@ public enum MessageKind
 
     /// <summary>To the practice's on-duty address: how many requests wait for a first human reply, and for how long. No PHI.</summary>
     StaffWaitingNote = 10,
+
+    /// <summary>A few times held for the person, with one link to pick one, say none work, or say not now.</summary>
+    OfferOfTimes = 11,
+
+    /// <summary>Nobody answered an offer before its hold ended: the times were released; write whenever you like.</summary>
+    ReleasedHold = 12,
+
+    /// <summary>Confirms the time the person picked, with the calendar invite.</summary>
+    BookingConfirmed = 13,
+
+    /// <summary>Confirms the person's "none of these work": the therapist will look for other times.</summary>
+    OtherTimesAsked = 14,
+
+    /// <summary>To the therapist: a person answered their offer (picked, or asked for other times). No PHI.</summary>
+    TherapistOfferAnswer = 15,
 }
 
 public static class MessageKinds
@@ -43,6 +58,11 @@ public static class MessageKinds
         [MessageKind.ClosedAtTheirRequest] = "closed-at-their-request",
         [MessageKind.StaffCrisisAlert] = "staff-crisis-alert",
         [MessageKind.StaffWaitingNote] = "staff-waiting-note",
+        [MessageKind.OfferOfTimes] = "offer-of-times",
+        [MessageKind.ReleasedHold] = "released-hold",
+        [MessageKind.BookingConfirmed] = "booking-confirmed",
+        [MessageKind.OtherTimesAsked] = "other-times-asked",
+        [MessageKind.TherapistOfferAnswer] = "therapist-offer-answer",
     };
 
     /// <summary>Which row of the table this kind follows.</summary>
@@ -53,8 +73,10 @@ public static class MessageKinds
         MessageKind.GentleCheckIn or MessageKind.ClosingNote or MessageKind.ScheduledCheckIn => MessageRow.AutomatedFollowUp,
         MessageKind.Personal => MessageRow.PersonalMessage,
         MessageKind.Outcome => MessageRow.OutcomeOfStaffClose,
-        MessageKind.ClosedAtTheirRequest => MessageRow.PersonsOwnAction,
-        MessageKind.StaffCrisisAlert or MessageKind.StaffWaitingNote => MessageRow.StaffNotice,
+        MessageKind.ClosedAtTheirRequest or MessageKind.BookingConfirmed or MessageKind.OtherTimesAsked => MessageRow.PersonsOwnAction,
+        MessageKind.OfferOfTimes => MessageRow.OfferOfTimes,
+        MessageKind.ReleasedHold => MessageRow.ReleasedHold,
+        MessageKind.StaffCrisisAlert or MessageKind.StaffWaitingNote or MessageKind.TherapistOfferAnswer => MessageRow.StaffNotice,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown message kind."),
     };
 

@@ -26,6 +26,9 @@ public sealed class OutboxEntry
 
     public required MessageKind Kind { get; init; }
 
+    /// <summary>What the message is about beyond its request: the offer of times, for every message an offer leads to.</summary>
+    public Guid? SubjectId { get; init; }
+
     public MessageStatus Status { get; set; } = MessageStatus.Planned;
 
     public required DateTimeOffset CreatedAt { get; init; }

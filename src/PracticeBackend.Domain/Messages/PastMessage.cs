@@ -65,4 +65,7 @@ public static class HoldReasons
     public const string Superseded = "superseded";
     public const string NoReminderWindow = "no-reminder-window";
     public const string SessionNotOn = "session-not-on";
+
+    /// <summary>The offer's hold ended before its message could go (a pause, say): the times are gone, so is the message.</summary>
+    public const string OfferLapsed = "offer-lapsed";
 }
