@@ -43,7 +43,13 @@ public interface IClientGrain : IGrainWithGuidKey
 
     /// <summary>A planned message that cannot go for a reason outside the person's state (no recipient configured).</summary>
     Task Withdraw(WithdrawMessage command);
+
+    /// <summary>Step 2 of an offer (ADR 0001): where an offer of times for one of their requests stands now; what the table says follows. Idempotent.</summary>
+    Task<StaffCommandResult> TellOffer(OfferNews news);
 }
+
+[GenerateSerializer, Immutable, Alias("practice.offer-news")]
+public sealed record OfferNews([property: Id(0)] Guid IntakeId, [property: Id(1)] Guid OfferId, [property: Id(2)] Domain.Scheduling.OfferStatus Status);
 
 public enum RequestChangeKind
 {

@@ -67,6 +67,7 @@ internal sealed class TherapistConfiguration : IEntityTypeConfiguration<Therapis
         builder.Property(t => t.TimeZone).HasMaxLength(IntakeLimits.TimeZoneMaxLength);
         builder.PrimitiveCollection(t => t.Formats).ElementType(e => e.HasConversion<string>());
         builder.Property(t => t.Availability).HasColumnType("jsonb");
+        builder.Property(t => t.VideoLink).HasMaxLength(500);
         builder.Property(t => t.Version).IsRowVersion();
     }
 }
@@ -123,6 +124,7 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         builder.Property(m => m.DueRule).HasMaxLength(48);
         builder.HasIndex(m => new { m.Status, m.DueAt });
         builder.HasIndex(m => m.ClientId);
+        builder.HasIndex(m => m.SubjectId).HasFilter("subject_id IS NOT NULL");
 
         // One of each automated or transactional kind per request, however often planning runs.
         builder.HasIndex(m => new { m.IntakeRequestId, m.Kind })
@@ -196,3 +198,27 @@ internal sealed class AppointmentConfiguration : IEntityTypeConfiguration<Appoin
     }
 }
 
+
+internal sealed class OfferConfiguration : IEntityTypeConfiguration<OfferRow>
+{
+    public void Configure(EntityTypeBuilder<OfferRow> builder)
+    {
+        builder.ToTable("offers");
+        builder.HasKey(o => o.Id);
+        builder.Property(o => o.Id).ValueGeneratedNever();
+        builder.Property(o => o.Format).HasConversion<string>().HasMaxLength(16);
+        builder.Property(o => o.Status).HasConversion<string>().HasMaxLength(16);
+        builder.HasOne<Therapist>().WithMany().HasForeignKey(o => o.TherapistId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<Client>().WithMany().HasForeignKey(o => o.ClientId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<IntakeRequest>().WithMany().HasForeignKey(o => o.IntakeRequestId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(o => o.TherapistId);
+
+        // One open offer per request, on any calendar.
+        builder.HasIndex(o => o.IntakeRequestId).IsUnique().HasFilter("status = 'Open'").HasDatabaseName("ux_offers_one_open_per_request");
+
+        // What the sweep looks for: open offers by when they lapse, and offers the person has not been told of.
+        builder.HasIndex(o => o.LapsesAt).HasFilter("status = 'Open'");
+        builder.HasIndex(o => o.UpdatedAt).HasFilter("person_told_at IS NULL");
+        builder.ToTable(t => t.HasCheckConstraint("ck_offers_one_to_five_times", "cardinality(starts) BETWEEN 1 AND 5"));
+    }
+}

@@ -14,6 +14,9 @@ public sealed class ContactToken
 
     public string Purpose { get; set; } = "";
 
+    /// <summary>For an offer's link: the offer it answers.</summary>
+    public Guid? SubjectId { get; set; }
+
     public byte[] TokenHash { get; set; } = [];
 
     public DateTime CreatedAt { get; set; }
@@ -32,5 +35,8 @@ public static class TokenPurposes
     /// <summary>"Yes, it was me": confirms the request an address confirmation was about (its outbox row names it).</summary>
     public const string ConfirmAddress = "confirm-address";
 
-    public static readonly IReadOnlyList<string> All = [Stop, Pause, ChangePace, NotNow, Erase, ConfirmAddress];
+    /// <summary>Opens an offer of times: pick one, none work, or not now (the token row names the offer).</summary>
+    public const string Offer = "offer";
+
+    public static readonly IReadOnlyList<string> All = [Stop, Pause, ChangePace, NotNow, Erase, ConfirmAddress, Offer];
 }

@@ -27,4 +27,18 @@ public static class IntakeEventKinds
     public const string Replied = "replied";
     public const string Booked = "booked";
     public const string AddressConfirmed = "address-confirmed";
+    public const string TimesOffered = "times-offered";
+    public const string TimesPicked = "times-picked";
+    public const string NoneWork = "none-work";
+    public const string NotNowToOffer = "not-now-to-offer";
+    public const string OfferLapsed = "offer-lapsed";
+
+    public static string ForOffer(Domain.Scheduling.OfferStatus status) => status switch
+    {
+        Domain.Scheduling.OfferStatus.Open => TimesOffered,
+        Domain.Scheduling.OfferStatus.Picked => TimesPicked,
+        Domain.Scheduling.OfferStatus.NoneWork => NoneWork,
+        Domain.Scheduling.OfferStatus.NotNow => NotNowToOffer,
+        _ => OfferLapsed,
+    };
 }

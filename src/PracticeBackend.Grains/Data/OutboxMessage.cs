@@ -20,6 +20,9 @@ public sealed class OutboxMessage
 
     public MessageKind Kind { get; set; }
 
+    /// <summary>The offer of times a message is about (every message an offer leads to names it).</summary>
+    public Guid? SubjectId { get; set; }
+
     public MessageStatus Status { get; set; }
 
     /// <summary>Not before this instant, as planning last chose it.</summary>

@@ -15,6 +15,8 @@ public sealed class PracticeDbContext(DbContextOptions<PracticeDbContext> option
 
     public DbSet<AppointmentRow> Appointments => Set<AppointmentRow>();
 
+    public DbSet<OfferRow> Offers => Set<OfferRow>();
+
     public DbSet<ConsentRecord> ConsentRecords => Set<ConsentRecord>();
 
     public DbSet<AppSecret> AppSecrets => Set<AppSecret>();

@@ -17,6 +17,9 @@ public sealed class Therapist
 
     public string TimeZone { get; set; } = "";
 
+    /// <summary>Where their video sessions happen (an https link), shown in video confirmations and invites.</summary>
+    public string? VideoLink { get; set; }
+
     /// <summary>When they work (<see cref="Therapists.AvailabilityDocument"/> as JSON); null until they have said.</summary>
     public string? Availability { get; set; }
 

@@ -12,7 +12,8 @@ namespace PracticeBackend.Grains.Messaging;
 /// their messages that are not cancelled — held by <c>ClientGrain</c> between commands. For each command a
 /// fresh context <see cref="Attach"/>es the rows as they were last written, the aggregate decides, and
 /// <see cref="WriteBack"/> copies its decisions into the rows, which the context then saves in one
-/// transaction guarded by the client row's <c>xmin</c>.
+/// transaction guarded by the client row's <c>xmin</c>. Cancelled messages are left out, but for those
+/// about an offer: what was withdrawn decides what an offer's end may still say.
 /// </summary>
 public sealed class CorrespondenceRows
 {
@@ -54,7 +55,7 @@ public sealed class CorrespondenceRows
 
         var requests = await db.IntakeRequests.AsNoTracking().Where(r => r.ClientId == clientId).ToListAsync(cancellationToken);
         var messages = await db.OutboxMessages.AsNoTracking()
-            .Where(m => m.ClientId == clientId && m.Status != MessageStatus.Cancelled)
+            .Where(m => m.ClientId == clientId && (m.Status != MessageStatus.Cancelled || m.SubjectId != null))
             .ToListAsync(cancellationToken);
         return new CorrespondenceRows(client, requests, messages, settings);
     }
@@ -117,6 +118,7 @@ public sealed class CorrespondenceRows
                     IntakeRequestId = entry.RequestId,
                     Kind = entry.Kind,
                     OutcomeReason = entry.OutcomeReason,
+                    SubjectId = entry.SubjectId,
                     CreatedAt = entry.CreatedAt.UtcDateTime,
                 };
                 db.OutboxMessages.Add(message);
@@ -158,6 +160,7 @@ public sealed class CorrespondenceRows
         Id = message.Id,
         RequestId = message.IntakeRequestId,
         Kind = message.Kind,
+        SubjectId = message.SubjectId,
         Status = message.Status,
         CreatedAt = Utc(message.CreatedAt),
         DueAt = Utc(message.DueAt),

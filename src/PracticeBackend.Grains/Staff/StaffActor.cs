@@ -68,6 +68,9 @@ public static class AuditActions
     public const string AppointmentCancel = "appointment.cancel";
     public const string AppointmentComplete = "appointment.complete";
     public const string AppointmentNoShow = "appointment.no-show";
+    public const string OfferMake = "offer.make";
+    public const string OfferAnswer = "offer.answer";
+    public const string OfferLapse = "offer.lapse";
     public const string ClientExport = "client.export";
     public const string ClientErase = "client.erase";
     public const string ClientPurge = "client.retention-purge";
@@ -92,6 +95,7 @@ public static class AuditSubjects
 {
     public const string IntakeRequest = "intake-request";
     public const string Appointment = "appointment";
+    public const string Offer = "offer";
     public const string Client = "client";
     public const string StaffUser = "staff-user";
     public const string Therapist = "therapist";

@@ -30,7 +30,82 @@ public interface ITherapistGrain : IGrainWithGuidKey
 
     /// <summary>Step 3 of a booking (ADR 0001): the request it was booked for now says so. Idempotent.</summary>
     Task MarkRequestBooked(Guid appointmentId);
+
+    /// <summary>Holds 1 to 5 times on their calendar for a request (the therapist their own, admins anyone's), each free of appointments and other holds.</summary>
+    Task<OfferResult> MakeOffer(MakeOffer command);
+
+    /// <summary>The person's answer, from their link: pick one of the times (a confirmed appointment), none work, or not now.</summary>
+    Task<OfferResult> AnswerOffer(AnswerOffer command);
+
+    /// <summary>Open offers whose hold has ended are lapsed; returns how many.</summary>
+    Task<int> LapseOffers();
+
+    /// <summary>Step 3 for an offer: the person's correspondence has been told where it stands (and a pick's request is booked). Idempotent.</summary>
+    Task MarkOfferTold(MarkOfferTold command);
+
+    /// <summary>One of their offers made in the last 90 days, or still open; null otherwise.</summary>
+    Task<OfferView?> GetOffer(Guid offerId);
 }
+
+[GenerateSerializer, Immutable, Alias("practice.make-offer")]
+public sealed record MakeOffer(
+    [property: Id(0)] StaffActor Actor,
+    [property: Id(1)] Guid OfferId,
+    [property: Id(2)] Guid ClientId,
+    [property: Id(3)] Guid IntakeId,
+    [property: Id(4)] SessionFormat Format,
+    [property: Id(5)] DateTimeOffset[] Starts,
+    [property: Id(6)] DateTimeOffset LapsesAt);
+
+/// <param name="Answer">Picked (with <see cref="Start"/>), NoneWork (with <see cref="Usually"/>) or NotNow.</param>
+[GenerateSerializer, Immutable, Alias("practice.answer-offer")]
+public sealed record AnswerOffer(
+    [property: Id(0)] Guid OfferId,
+    [property: Id(1)] OfferStatus Answer,
+    [property: Id(2)] DateTimeOffset? Start = null,
+    [property: Id(3)] string[]? Usually = null);
+
+/// <param name="Status">The status the person's correspondence was told of: a later change is told again.</param>
+[GenerateSerializer, Immutable, Alias("practice.mark-offer-told")]
+public sealed record MarkOfferTold([property: Id(0)] Guid OfferId, [property: Id(1)] OfferStatus Status);
+
+public enum OfferOutcome
+{
+    Done = 1,
+
+    /// <summary>A time is no longer free (to make: one of them; to pick: that one).</summary>
+    Taken = 2,
+
+    /// <summary>The request has an open offer already.</summary>
+    AlreadyOpen = 3,
+
+    NotFound = 4,
+
+    /// <summary>The hold ended before the answer came: the times were released.</summary>
+    Lapsed = 5,
+
+    /// <summary>The person answered already, differently.</summary>
+    AnsweredAlready = 6,
+}
+
+[GenerateSerializer, Immutable, Alias("practice.offer-view")]
+public sealed record OfferView(
+    [property: Id(0)] Guid OfferId,
+    [property: Id(1)] Guid TherapistId,
+    [property: Id(2)] Guid ClientId,
+    [property: Id(3)] Guid IntakeId,
+    [property: Id(4)] SessionFormat Format,
+    [property: Id(5)] DateTimeOffset[] Starts,
+    [property: Id(6)] int SessionMinutes,
+    [property: Id(7)] OfferStatus Status,
+    [property: Id(8)] DateTimeOffset LapsesAt,
+    [property: Id(9)] DateTimeOffset? PickedStart,
+    [property: Id(10)] Guid? AppointmentId,
+    [property: Id(11)] string[] Usually,
+    [property: Id(12)] bool PersonTold);
+
+[GenerateSerializer, Immutable, Alias("practice.offer-result")]
+public sealed record OfferResult([property: Id(0)] OfferOutcome Outcome, [property: Id(1)] OfferView? Offer = null);
 
 [GenerateSerializer, Immutable, Alias("practice.book-appointment")]
 public sealed record BookAppointment(

@@ -32,7 +32,7 @@ public sealed partial class TherapistGrain
             var start = Instant.FromDateTimeOffset(command.Start);
             var length = (_availability ?? Availability.None(_therapist.TimeZone)).Session;
             var appointment = new Appointment(command.AppointmentId, command.ClientId, start, start + length, command.Format, AppointmentStatus.Confirmed);
-            var change = _calendar.Book(appointment);
+            var change = _calendar.Book(appointment, Instant.FromDateTimeUtc(now));
             if (change == CalendarChange.Done)
             {
                 _appointments[appointment.Id] = new AppointmentRow
@@ -72,7 +72,7 @@ public sealed partial class TherapistGrain
         {
             var change = command.Kind switch
             {
-                AppointmentChangeKind.Reschedule => _calendar.Reschedule(command.AppointmentId, Instant.FromDateTimeOffset(command.Start ?? throw new ArgumentException("A reschedule needs a start.", nameof(command)))),
+                AppointmentChangeKind.Reschedule => _calendar.Reschedule(command.AppointmentId, Instant.FromDateTimeOffset(command.Start ?? throw new ArgumentException("A reschedule needs a start.", nameof(command))), Instant.FromDateTimeUtc(now)),
                 AppointmentChangeKind.Cancel => _calendar.Cancel(command.AppointmentId),
                 AppointmentChangeKind.Complete => _calendar.Complete(command.AppointmentId, Instant.FromDateTimeUtc(now)),
                 AppointmentChangeKind.NoShow => _calendar.NoShow(command.AppointmentId, Instant.FromDateTimeUtc(now)),

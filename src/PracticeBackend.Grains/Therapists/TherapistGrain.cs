@@ -24,6 +24,9 @@ public sealed partial class TherapistGrain(IDbContextFactory<PracticeDbContext> 
     /// <summary>Their appointments ending less than <see cref="CalendarKeeps"/> ago, as rows and as the domain's calendar (only active ones take time).</summary>
     private Dictionary<Guid, AppointmentRow> _appointments = [];
 
+    /// <summary>Their offers made less than <see cref="CalendarKeeps"/> ago, or still open, or not yet told to the person.</summary>
+    private Dictionary<Guid, OfferRow> _offers = [];
+
     private Calendar _calendar = new([], Duration.Zero);
 
     private Guid TherapistId => this.GetPrimaryKey();
@@ -113,8 +116,8 @@ public sealed partial class TherapistGrain(IDbContextFactory<PracticeDbContext> 
         return Task.FromResult<OpenSlots?>(new OpenSlots(availability.TimeZone, availability.SessionMinutes, starts));
     }
 
-    /// <summary>What is already taken on the calendar: its active appointments (holds and requests come with offers).</summary>
-    private IReadOnlyList<BusyInterval> Busy() => _calendar.Busy();
+    /// <summary>What is already taken on the calendar: its active appointments, and the times held for open offers.</summary>
+    private IReadOnlyList<BusyInterval> Busy() => _calendar.Busy(Instant.FromDateTimeOffset(clock.GetUtcNow()));
 
     /// <summary>One change to the therapist's row (profile or availability), written through <see cref="WriteThroughAsync{T}"/>.</summary>
     private Task<StaffCommandResult> WriteAsync(bool create, Func<Therapist, StaffCommandOutcome> change) =>
@@ -183,7 +186,7 @@ public sealed partial class TherapistGrain(IDbContextFactory<PracticeDbContext> 
     {
         _therapist = therapist;
         _availability = AvailabilityDocument.FromJson(therapist?.Availability)?.ToDomain();
-        _calendar = new Calendar(_appointments.Values.Select(ToDomain), (_availability ?? Availability.None("UTC")).Buffer);
+        _calendar = new Calendar(_appointments.Values.Select(ToDomain), _offers.Values.Select(ToDomain), (_availability ?? Availability.None("UTC")).Buffer);
     }
 
     private async Task ReloadAsync(CancellationToken cancellationToken)
@@ -196,6 +199,11 @@ public sealed partial class TherapistGrain(IDbContextFactory<PracticeDbContext> 
             : await db.Appointments.AsNoTracking()
                 .Where(a => a.TherapistId == TherapistId && a.EndsAt > since)
                 .ToDictionaryAsync(a => a.Id, cancellationToken);
+        _offers = therapist is null
+            ? []
+            : await db.Offers.AsNoTracking()
+                .Where(o => o.TherapistId == TherapistId && (o.CreatedAt > since || o.Status == OfferStatus.Open || o.PersonToldAt == null))
+                .ToDictionaryAsync(o => o.Id, cancellationToken);
         Hold(therapist);
     }
 

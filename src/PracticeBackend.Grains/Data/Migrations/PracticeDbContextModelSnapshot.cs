@@ -521,6 +521,10 @@ namespace PracticeBackend.Grains.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("revoked_at");
 
+                    b.Property<Guid?>("SubjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("subject_id");
+
                     b.Property<byte[]>("TokenHash")
                         .IsRequired()
                         .HasColumnType("bytea")
@@ -697,6 +701,106 @@ namespace PracticeBackend.Grains.Data.Migrations
                     b.ToTable("intake_requests", (string)null);
                 });
 
+            modelBuilder.Entity("PracticeBackend.Grains.Data.OfferRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime?>("AnsweredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("answered_at");
+
+                    b.Property<Guid?>("AppointmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("appointment_id");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("format");
+
+                    b.Property<Guid>("IntakeRequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("intake_request_id");
+
+                    b.Property<DateTime>("LapsesAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lapses_at");
+
+                    b.Property<DateTime?>("PersonToldAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("person_told_at");
+
+                    b.Property<DateTime?>("PickedStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("picked_start");
+
+                    b.Property<int>("SessionMinutes")
+                        .HasColumnType("integer")
+                        .HasColumnName("session_minutes");
+
+                    b.PrimitiveCollection<List<DateTime>>("Starts")
+                        .IsRequired()
+                        .HasColumnType("timestamp with time zone[]")
+                        .HasColumnName("starts");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("TherapistId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("therapist_id");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.PrimitiveCollection<List<string>>("Usually")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("usually");
+
+                    b.HasKey("Id")
+                        .HasName("pk_offers");
+
+                    b.HasIndex("ClientId")
+                        .HasDatabaseName("ix_offers_client_id");
+
+                    b.HasIndex("IntakeRequestId")
+                        .IsUnique()
+                        .HasDatabaseName("ux_offers_one_open_per_request")
+                        .HasFilter("status = 'Open'");
+
+                    b.HasIndex("LapsesAt")
+                        .HasDatabaseName("ix_offers_lapses_at")
+                        .HasFilter("status = 'Open'");
+
+                    b.HasIndex("TherapistId")
+                        .HasDatabaseName("ix_offers_therapist_id");
+
+                    b.HasIndex("UpdatedAt")
+                        .HasDatabaseName("ix_offers_updated_at")
+                        .HasFilter("person_told_at IS NULL");
+
+                    b.ToTable("offers", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_offers_one_to_five_times", "cardinality(starts) BETWEEN 1 AND 5");
+                        });
+                });
+
             modelBuilder.Entity("PracticeBackend.Grains.Data.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -783,11 +887,19 @@ namespace PracticeBackend.Grains.Data.Migrations
                         .HasColumnType("character varying(128)")
                         .HasColumnName("status_reason");
 
+                    b.Property<Guid?>("SubjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("subject_id");
+
                     b.HasKey("Id")
                         .HasName("pk_outbox_messages");
 
                     b.HasIndex("ClientId")
                         .HasDatabaseName("ix_outbox_messages_client_id");
+
+                    b.HasIndex("SubjectId")
+                        .HasDatabaseName("ix_outbox_messages_subject_id")
+                        .HasFilter("subject_id IS NOT NULL");
 
                     b.HasIndex("IntakeRequestId", "Kind")
                         .IsUnique()
@@ -979,6 +1091,11 @@ namespace PracticeBackend.Grains.Data.Migrations
                         .HasColumnType("xid")
                         .HasColumnName("xmin");
 
+                    b.Property<string>("VideoLink")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("video_link");
+
                     b.HasKey("Id")
                         .HasName("pk_therapists");
 
@@ -1114,6 +1231,30 @@ namespace PracticeBackend.Grains.Data.Migrations
                         .HasConstraintName("fk_intake_requests_clients_client_id");
 
                     b.Navigation("Client");
+                });
+
+            modelBuilder.Entity("PracticeBackend.Grains.Data.OfferRow", b =>
+                {
+                    b.HasOne("PracticeBackend.Grains.Data.Client", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_offers_clients_client_id");
+
+                    b.HasOne("PracticeBackend.Grains.Data.IntakeRequest", null)
+                        .WithMany()
+                        .HasForeignKey("IntakeRequestId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_offers_intake_requests_intake_request_id");
+
+                    b.HasOne("PracticeBackend.Grains.Data.Therapist", null)
+                        .WithMany()
+                        .HasForeignKey("TherapistId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_offers_therapists_therapist_id");
                 });
 
             modelBuilder.Entity("PracticeBackend.Grains.Data.OutboxMessage", b =>

@@ -1,0 +1,138 @@
+﻿using System;
+using System.Collections.Generic;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace PracticeBackend.Grains.Data.Migrations
+{
+    /// <inheritdoc />
+    public partial class Offers : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "video_link",
+                table: "therapists",
+                type: "character varying(500)",
+                maxLength: 500,
+                nullable: true);
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "subject_id",
+                table: "outbox_messages",
+                type: "uuid",
+                nullable: true);
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "subject_id",
+                table: "contact_tokens",
+                type: "uuid",
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "offers",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    therapist_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    client_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    intake_request_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    format = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    starts = table.Column<List<DateTime>>(type: "timestamp with time zone[]", nullable: false),
+                    session_minutes = table.Column<int>(type: "integer", nullable: false),
+                    status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    lapses_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    answered_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    picked_start = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    appointment_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    usually = table.Column<List<string>>(type: "text[]", nullable: false),
+                    person_told_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_offers", x => x.id);
+                    table.CheckConstraint("ck_offers_one_to_five_times", "cardinality(starts) BETWEEN 1 AND 5");
+                    table.ForeignKey(
+                        name: "fk_offers_clients_client_id",
+                        column: x => x.client_id,
+                        principalTable: "clients",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "fk_offers_intake_requests_intake_request_id",
+                        column: x => x.intake_request_id,
+                        principalTable: "intake_requests",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "fk_offers_therapists_therapist_id",
+                        column: x => x.therapist_id,
+                        principalTable: "therapists",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbox_messages_subject_id",
+                table: "outbox_messages",
+                column: "subject_id",
+                filter: "subject_id IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_offers_client_id",
+                table: "offers",
+                column: "client_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_offers_lapses_at",
+                table: "offers",
+                column: "lapses_at",
+                filter: "status = 'Open'");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_offers_therapist_id",
+                table: "offers",
+                column: "therapist_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_offers_updated_at",
+                table: "offers",
+                column: "updated_at",
+                filter: "person_told_at IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ux_offers_one_open_per_request",
+                table: "offers",
+                column: "intake_request_id",
+                unique: true,
+                filter: "status = 'Open'");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "offers");
+
+            migrationBuilder.DropIndex(
+                name: "ix_outbox_messages_subject_id",
+                table: "outbox_messages");
+
+            migrationBuilder.DropColumn(
+                name: "video_link",
+                table: "therapists");
+
+            migrationBuilder.DropColumn(
+                name: "subject_id",
+                table: "outbox_messages");
+
+            migrationBuilder.DropColumn(
+                name: "subject_id",
+                table: "contact_tokens");
+        }
+    }
+}
