@@ -103,14 +103,15 @@ public sealed class CalendarTests
     }
 
     [Fact]
-    public void APickAfterTheLapse_OrOfATimeBookedMeanwhile_IsRefusedCalmly()
+    public void APickAfterTheLapse_OrOfATimeBookedMeanwhile_IsRefusedCalmly_ButAskingForOtherTimesStillWorks()
     {
         var calendar = new Calendar([], Duration.FromMinutes(10));
         var offer = OfferOf(Nine);
         calendar.MakeOffer(offer, Now);
 
         Assert.Equal(OfferAnswer.Lapsed, calendar.Pick(offer.Id, Nine, Guid.NewGuid(), offer.LapsesAt).Answer);
-        Assert.Equal(OfferAnswer.Lapsed, calendar.Decline(offer.Id, OfferStatus.NoneWork, [], offer.LapsesAt));
+        Assert.Equal(OfferAnswer.Lapsed, calendar.Decline(offer.Id, OfferStatus.NotNow, [], offer.LapsesAt));
+        Assert.Equal(OfferAnswer.Done, calendar.Decline(offer.Id, OfferStatus.NoneWork, ["tuesday-evening"], offer.LapsesAt));
         Assert.Equal(OfferAnswer.NotFound, calendar.Pick(Guid.NewGuid(), Nine, Guid.NewGuid(), Now).Answer);
 
         // A hidden writer's booking (another activation, seen on reload) takes the time from under the hold.

@@ -9,6 +9,9 @@ public sealed class ContactLinks(IOptions<PracticeOptions> practice)
 {
     public const string RoutePrefix = "/email";
 
+    /// <summary>Where an offer's link opens its page (pick a time, none work, not now).</summary>
+    public const string OfferRoutePrefix = "/offers";
+
     public MessageLinks For(IssuedLinks tokens)
     {
         Uri Link(string token) => new(practice.Value.PublicBaseUrl!, $"{RoutePrefix}/{token}");
@@ -19,6 +22,7 @@ public sealed class ContactLinks(IOptions<PracticeOptions> practice)
             ChangePace: Link(tokens.ChangePace),
             NotNow: Link(tokens.NotNow),
             EraseMyData: Link(tokens.Erase),
-            ConfirmAddress: tokens.ConfirmAddress is { } confirm ? Link(confirm) : null);
+            ConfirmAddress: tokens.ConfirmAddress is { } confirm ? Link(confirm) : null,
+            Offer: tokens.Offer is { } offer ? new Uri(practice.Value.PublicBaseUrl!, $"{OfferRoutePrefix}/{offer}") : null);
     }
 }

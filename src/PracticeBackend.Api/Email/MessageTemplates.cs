@@ -11,7 +11,15 @@ namespace PracticeBackend.Api.Email;
 /// confirmation also carry pause, change pace and not now; the address confirmation carries its own
 /// "yes, it was me" link.
 /// </summary>
-public sealed record MessageLinks(Uri Stop, Uri Pause, Uri ChangePace, Uri NotNow, Uri EraseMyData, Uri? ConfirmAddress = null);
+public sealed record MessageLinks(Uri Stop, Uri Pause, Uri ChangePace, Uri NotNow, Uri EraseMyData, Uri? ConfirmAddress = null, Uri? Offer = null);
+
+/// <summary>An offer of times, in the person's own zone: who, how, when. The link opens the page where they answer.</summary>
+/// <param name="Format">"by video" or "in person".</param>
+/// <param name="Times">Each time as the person would say it, in their zone.</param>
+public sealed record OfferWords(string TherapistFirstName, string Format, IReadOnlyList<string> Times);
+
+/// <summary>A booked session, in the person's own zone: when, where, with whom.</summary>
+public sealed record SessionWords(string TherapistFirstName, string When, string Where);
 
 /// <summary>
 /// What a template may know about the person: only what it needs to greet them and to let them stop.
@@ -26,7 +34,9 @@ public sealed record MessageModel(
     Pace Pace,
     CloseReason? OutcomeReason,
     string? PersonalBody,
-    PracticeWording? Wording);
+    PracticeWording? Wording,
+    OfferWords? Offer = null,
+    SessionWords? Session = null);
 
 /// <summary>
 /// A practice's own sentences. Each non-blank one replaces the default; each must pass
@@ -40,7 +50,8 @@ public sealed record RenderedMessage(string Subject, string Text, string Html);
 /// <summary>What a staff notice may say: no PHI.</summary>
 /// <param name="ReceivedAt">When the request arrived, in words and in the practice's zone (crisis alerts).</param>
 /// <param name="Link">Where signed-in staff open it.</param>
-public sealed record StaffNoticeModel(string PracticeName, Uri Link, string? ReceivedAt = null, WaitingCounts? Waiting = null);
+/// <param name="OfferAnswer">For an answer to a therapist's offer: what the person chose (picked, or none work).</param>
+public sealed record StaffNoticeModel(string PracticeName, Uri Link, string? ReceivedAt = null, WaitingCounts? Waiting = null, Domain.Scheduling.OfferStatus? OfferAnswer = null);
 
 /// <summary>Requests waiting for a first human reply, by how long they have waited.</summary>
 public sealed record WaitingCounts(int UnderADay, int OneToThreeDays, int OverThreeDays)
@@ -75,6 +86,10 @@ public static class MessageTemplates
             MessageKind.Personal => Personal(model),
             MessageKind.ClosedAtTheirRequest => ClosedAtTheirRequest(),
             MessageKind.AddressConfirmation => AddressConfirmation(model),
+            MessageKind.OfferOfTimes => OfferOfTimes(model),
+            MessageKind.ReleasedHold => ReleasedHold(model),
+            MessageKind.BookingConfirmed => BookingConfirmed(model),
+            MessageKind.OtherTimesAsked => OtherTimesAsked(model),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a message to the person; staff notices have their own renderer."),
         };
 
@@ -113,6 +128,17 @@ public static class MessageTemplates
                     : throw new ArgumentException("A waiting note needs its counts.", nameof(model)))),
                 new(new Link("Open the queue (sign-in needed)", model.Link)),
                 new(Words("This daily note is sent only on days when someone is waiting; it can be turned off in the practice's settings.")),
+            }),
+            MessageKind.TherapistOfferAnswer => ("An answer to your offer of times", new Paragraph[]
+            {
+                new(Words(model.OfferAnswer switch
+                {
+                    Domain.Scheduling.OfferStatus.Picked => "A person you offered times to has picked one. The session is on your calendar.",
+                    Domain.Scheduling.OfferStatus.NoneWork => "A person you offered times to says none of them work, and would like others. Their request is back in your queue, with the times they usually have.",
+                    _ => throw new ArgumentException("A therapist hears of a pick or of none-work.", nameof(model)),
+                })),
+                new(new Link("Open the request (sign-in needed)", model.Link)),
+                new(Words("This email holds no details of the person or of what they wrote.")),
             }),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a staff notice."),
         };
@@ -235,6 +261,49 @@ public static class MessageTemplates
             new(Words("If it wasn't you, or you'd rather not hear from us, please ignore this email. We won't write again about it.")),
             new(Words("No need to reply.")),
             new(Words("This inbox is not watched for emergencies. " + model.CrisisResources)),
+        ]);
+
+    private static (string, Paragraph[]) OfferOfTimes(MessageModel model)
+    {
+        var offer = model.Offer ?? throw new ArgumentException("An offer of times needs its times.", nameof(model));
+        var link = model.Links.Offer ?? throw new ArgumentException("An offer of times needs its link.", nameof(model));
+        var times = offer.Times.SelectMany((time, i) => i == 0 ? new Part[] { Words(time) } : [Break, Words(time)]).ToArray();
+        return ("Some times that could work",
+        [
+            new(Words($"{offer.TherapistFirstName} has set aside a few times for a first conversation, {offer.Format}:")),
+            new(times),
+            new(Words("If one of them suits you, you can choose it here. If none do, or now isn't the right time, the same page lets you say so:"), Break,
+                new Link("See the times", link)),
+            new(Words("There's no need to decide quickly. If these times pass, that's fine: you're welcome to ask for others whenever you like.")),
+            new(Words("No need to reply.")),
+        ]);
+    }
+
+    private static (string, Paragraph[]) ReleasedHold(MessageModel model) =>
+        ("About the times we set aside",
+        [
+            new(Words($"The times {(model.Offer ?? throw new ArgumentException("A released-hold note names who set the times aside.", nameof(model))).TherapistFirstName} set aside for you have been released, so others can use them. Nothing else changes.")),
+            new(Words("Whenever you'd like to talk, you're welcome to write, and we'll look for times again.")),
+            new(Words("No need to reply.")),
+        ]);
+
+    private static (string, Paragraph[]) BookingConfirmed(MessageModel model)
+    {
+        var session = model.Session ?? throw new ArgumentException("A confirmation needs its session.", nameof(model));
+        return ("Your session is confirmed",
+        [
+            new(Words($"Thank you. You chose {session.When}, with {session.TherapistFirstName}.")),
+            new(Words($"Where: {session.Where}")),
+            new(Words("A calendar invite is attached, if you'd like it in your own calendar. If you need to change or cancel, reply to this email and we'll sort it out together.")),
+            new(Words("No need to reply.")),
+        ]);
+    }
+
+    private static (string, Paragraph[]) OtherTimesAsked(MessageModel model) =>
+        ("Thank you for letting us know",
+        [
+            new(Words($"Thank you for letting us know those times don't work. {(model.Offer ?? throw new ArgumentException("This note names who will look for other times.", nameof(model))).TherapistFirstName} will look for others and write when there are some. There's nothing else you need to do.")),
+            new(Words("No need to reply.")),
         ]);
 
     private static (string, Paragraph[]) Personal(MessageModel model)

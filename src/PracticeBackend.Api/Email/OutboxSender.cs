@@ -41,6 +41,9 @@ public sealed partial class OutboxSender(
 {
     public const string NoOnDutyAddress = "no-on-duty-address";
 
+    /// <summary>An answer to a therapist's offer, but no sign-in of theirs has an address to tell them at.</summary>
+    public const string NoTherapistAddress = "no-therapist-address";
+
     private static readonly TimeSpan[] RecordRetries = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(15)];
 
     public async Task<MessageStatus?> SendAsync(Guid messageId, CancellationToken cancellationToken)
@@ -90,7 +93,7 @@ public sealed partial class OutboxSender(
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         return await db.OutboxMessages.AsNoTracking()
             .Where(m => messageIds.Contains(m.Id) && m.Status == MessageStatus.Planned)
-            .Select(m => new { m.Id, Row = new PlannedRow(m.ClientId, m.Kind) })
+            .Select(m => new { m.Id, Row = new PlannedRow(m.ClientId, m.Kind, m.SubjectId) })
             .ToDictionaryAsync(m => m.Id, m => m.Row, cancellationToken);
     }
 
@@ -103,10 +106,12 @@ public sealed partial class OutboxSender(
         }
 
         var person = grains.GetGrain<IClientGrain>(row.ClientId.Value);
-        if (row.Kind.IsForStaff() && OnDutyAddress is null)
+        var staffRecipient = row.Kind.IsForStaff() ? await StaffRecipientAsync(row, cancellationToken) : null;
+        if (row.Kind.IsForStaff() && staffRecipient is null)
         {
-            await person.Withdraw(new WithdrawMessage(messageId, NoOnDutyAddress));
-            LogNotSent(logger, messageId, NoOnDutyAddress);
+            var reason = row.Kind == MessageKind.TherapistOfferAnswer ? NoTherapistAddress : NoOnDutyAddress;
+            await person.Withdraw(new WithdrawMessage(messageId, reason));
+            LogNotSent(logger, messageId, reason);
             return null;
         }
 
@@ -122,7 +127,7 @@ public sealed partial class OutboxSender(
         MimeMessage mime;
         try
         {
-            mime = await ComposeAsync(outgoing, CancellationToken.None);
+            mime = await ComposeAsync(outgoing, staffRecipient, CancellationToken.None);
         }
         catch (Exception failure)
         {
@@ -134,7 +139,7 @@ public sealed partial class OutboxSender(
         return await RecordDespiteOutagesAsync(person, messageId, result);
     }
 
-    private sealed record PlannedRow(Guid? ClientId, MessageKind Kind);
+    private sealed record PlannedRow(Guid? ClientId, MessageKind Kind, Guid? SubjectId);
 
     private async Task<MessageStatus> RecordDespiteOutagesAsync(IClientGrain person, Guid messageId, TransportResult result)
     {
@@ -162,16 +167,36 @@ public sealed partial class OutboxSender(
 
     private string? OnDutyAddress => practice.Value.Staff.OnDutyEmail is { Length: > 0 } address ? address : null;
 
-    private async Task<MimeMessage> ComposeAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    /// <summary>Who a staff notice goes to: an answer to an offer, to the therapist who made it; the rest, to the on-duty address.</summary>
+    private async Task<MailboxAddress?> StaffRecipientAsync(PlannedRow row, CancellationToken cancellationToken)
+    {
+        if (row.Kind != MessageKind.TherapistOfferAnswer)
+        {
+            return OnDutyAddress is { } onDuty ? new MailboxAddress(practice.Value.Name, onDuty) : null;
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var therapist = await db.Offers.AsNoTracking().Where(o => o.Id == row.SubjectId)
+            .Join(db.Therapists, o => o.TherapistId, t => t.Id, (o, t) => new { t.Id, t.DisplayName })
+            .SingleOrDefaultAsync(cancellationToken);
+        var address = therapist is null
+            ? null
+            : await db.Users.AsNoTracking().Where(u => u.TherapistId == therapist.Id && u.Email != null).Select(u => u.Email).FirstOrDefaultAsync(cancellationToken);
+        return address is null ? null : new MailboxAddress(therapist!.DisplayName, address);
+    }
+
+    private async Task<MimeMessage> ComposeAsync(OutgoingMessage message, MailboxAddress? staffRecipient, CancellationToken cancellationToken)
     {
         var options = practice.Value;
         var now = clock.GetUtcNow();
+        var scheduled = message.SubjectId is { } offerId ? await ScheduledAsync(offerId, cancellationToken) : null;
         if (message.Kind.IsForStaff())
         {
             return Envelope(message.MessageId, now, MessageTemplates.RenderStaffNotice(message.Kind, new StaffNoticeModel(
                 options.Name,
                 StaffLinks.Request(options, message.RequestId ?? Guid.Empty),
-                ReceivedAt: message.RequestSubmittedAt is { } at ? InPracticeTime(at) : null)), new MailboxAddress(options.Name, OnDutyAddress!), automated: true);
+                ReceivedAt: message.RequestSubmittedAt is { } at ? InPracticeTime(at) : null,
+                OfferAnswer: scheduled?.Offer.Status)), staffRecipient!, automated: true);
         }
 
         string? signer = null;
@@ -192,9 +217,19 @@ public sealed partial class OutboxSender(
             Pace: message.Pace,
             OutcomeReason: message.OutcomeReason,
             PersonalBody: phi.Unseal(message.BodySealed),
-            Wording: options.Email.Wording));
+            Wording: options.Email.Wording,
+            Offer: scheduled?.Words(message.TimeZone ?? options.TimeZone),
+            Session: scheduled?.Session(message.TimeZone ?? options.TimeZone, options.Scheduling.Address)));
 
-        var mime = Envelope(message.MessageId, now, rendered, new MailboxAddress(name ?? "", phi.Unseal(message.EmailSealed)!), automated: message.Kind != MessageKind.Personal);
+        var to = phi.Unseal(message.EmailSealed)!;
+        var mime = Envelope(message.MessageId, now, rendered, new MailboxAddress(name ?? "", to), automated: message.Kind != MessageKind.Personal);
+        if (message.Kind == MessageKind.BookingConfirmed && scheduled?.Appointment is { } session)
+        {
+            var organizer = new MailboxAddress(options.Name, email.Value.FromAddress);
+            var ics = CalendarInvite.Render(CalendarInvite.Request, session.Id, session.Sequence, Utc(session.StartsAt), Utc(session.EndsAt),
+                $"Appointment with {scheduled.FirstName}", scheduled.Where(options.Scheduling.Address), organizer, to, now);
+            mime.Body = CalendarInvite.Attach(rendered, CalendarInvite.Request, ics);
+        }
         if (message.Kind.Rule().Row is MessageRow.AutomatedFollowUp or MessageRow.PersonalMessage)
         {
             // RFC 8058 one-click: mail clients show "Unsubscribe"; a POST to the link stops at once.
@@ -203,6 +238,45 @@ public sealed partial class OutboxSender(
         }
 
         return mime;
+    }
+
+    /// <summary>What an offer's messages say of it: the offer, its therapist's first name and video link, and the appointment a pick became.</summary>
+    private async Task<Scheduled?> ScheduledAsync(Guid offerId, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var offer = await db.Offers.AsNoTracking().SingleOrDefaultAsync(o => o.Id == offerId, cancellationToken);
+        if (offer is null)
+        {
+            return null;
+        }
+
+        var therapist = await db.Therapists.AsNoTracking().Where(t => t.Id == offer.TherapistId).Select(t => new { t.DisplayName, t.VideoLink }).SingleAsync(cancellationToken);
+        var appointment = offer.AppointmentId is { } id ? await db.Appointments.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, cancellationToken) : null;
+        return new Scheduled(offer, FirstName(therapist.DisplayName), therapist.VideoLink, appointment);
+    }
+
+    /// <summary>The name a person would call their therapist by: the first word of the display name that is not a title.</summary>
+    public static string FirstName(string displayName)
+    {
+        var words = displayName.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return words.FirstOrDefault(w => !w.EndsWith('.')) ?? displayName.Trim();
+    }
+
+    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+
+    private sealed record Scheduled(OfferRow Offer, string FirstName, string? VideoLink, AppointmentRow? Appointment)
+    {
+        public OfferWords Words(string timeZone) => new(
+            FirstName,
+            Offer.Format == Domain.Scheduling.SessionFormat.Video ? "by video" : "in person",
+            [.. Offer.Starts.Select(s => CalendarInvite.InWords(Utc(s), timeZone))]);
+
+        public SessionWords? Session(string timeZone, string address) =>
+            Appointment is { } booked ? new SessionWords(FirstName, CalendarInvite.InWords(Utc(booked.StartsAt), timeZone), Where(address)) : null;
+
+        public string Where(string address) => (Appointment?.Format ?? Offer.Format) == Domain.Scheduling.SessionFormat.Video
+            ? VideoLink is { Length: > 0 } link ? $"by video, at {link}" : $"by video; {FirstName} will send the link before the session"
+            : address is { Length: > 0 } ? $"in person, at {address}" : "in person, at the practice";
     }
 
     /// <summary>A practice-wide note: claimed, sent and recorded here.</summary>

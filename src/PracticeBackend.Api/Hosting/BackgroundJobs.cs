@@ -50,6 +50,8 @@ internal static class BackgroundJobs
         services.AddTransient<StaffWaitingNoteJob>();
         services.AddTransient<BookingSteps>();
         services.AddTransient<BookingSweep>();
+        services.AddTransient<OfferSteps>();
+        services.AddTransient<OfferSweep>();
         services.AddSingleton<OutboxSignal>();
 
         if (configuration.GetValue($"{PracticeOptions.Section}:Jobs:RunServer", true))
@@ -82,6 +84,7 @@ internal sealed class RecurringJobs(IServiceProvider services) : BackgroundServi
         manager.AddOrUpdate<RetentionPurgeJob>(RetentionPurgeJob.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Daily(3));
         manager.AddOrUpdate<OutboxSweep>(OutboxSweep.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
         manager.AddOrUpdate<BookingSweep>(BookingSweep.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
+        manager.AddOrUpdate<OfferSweep>(OfferSweep.RecurringJobId, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
         var practice = services.GetRequiredService<IOptions<PracticeOptions>>().Value;
         if (practice.Staff.DailyWaitingNote)
         {

@@ -65,6 +65,7 @@ public static class PracticeBackendHost
 
         services.AddHttpContextAccessor();
         services.AddScoped<StaffContext>();
+        services.AddTransient<Features.Offers.OfferLinks>();
         services.AddSingleton<AuditTrail>();
         services.AddStaffAuthentication(builder.Environment);
         services.AddWebHardening(configuration);
@@ -101,6 +102,8 @@ public static class PracticeBackendHost
         GetIntakeStatus.Map(intake);
 
         EmailLinks.Map(app);
+        Features.Offers.Offers.MapPublic(app);
+        Features.Offers.OfferPage.Map(app);
 
         var auth = app.MapGroup("/api/auth").WithTags("Staff sign-in");
         SignIn.Map(auth);
@@ -113,6 +116,7 @@ public static class PracticeBackendHost
         IntakeDetail.Map(queue);
         ChangeIntake.Map(queue);
         Messages.Map(queue);
+        Features.Offers.Offers.MapStaff(queue);
         Therapists.Map(staff);
         Availability.Map(staff);
         Appointments.Map(staff);

@@ -40,6 +40,18 @@ public sealed class PracticeOptions
 
     /// <summary>Follow-up timing; a practice may make it gentler, never pushier (values below the defaults are raised to them).</summary>
     public PacingSettingsSection Pacing { get; set; } = new();
+
+    public SchedulingSettings Scheduling { get; set; } = new();
+}
+
+public sealed class SchedulingSettings
+{
+    /// <summary>Where in-person sessions happen, as the confirmation and the invite say it.</summary>
+    public string Address { get; set; } = "";
+
+    /// <summary>How long an offer's times stay held for the person before they go back (and one quiet note says so).</summary>
+    [Range(24, 24 * 14)]
+    public int OfferHoldHours { get; set; } = 72;
 }
 
 public sealed class PracticeEmailSettings

@@ -162,7 +162,7 @@ public sealed class Calendar(IEnumerable<Appointment> appointments, IEnumerable<
         return (OfferAnswer.Done, appointment);
     }
 
-    /// <summary>"None of these work" (with the times they usually have) or "not now": the holds are released.</summary>
+    /// <summary>"None of these work" (with the times they usually have) or "not now": the holds are released. None-work is taken after a lapse too (the person asks for other times).</summary>
     public OfferAnswer Decline(Guid offerId, OfferStatus answer, IReadOnlyList<string> usually, Instant now)
     {
         if (answer is not (OfferStatus.NoneWork or OfferStatus.NotNow))
@@ -185,7 +185,8 @@ public sealed class Calendar(IEnumerable<Appointment> appointments, IEnumerable<
             return OfferAnswer.AnsweredAlready;
         }
 
-        if (Unanswerable(offer, now) is { } why)
+        // After a lapse the times are gone, but asking for others is still welcome.
+        if (Unanswerable(offer, now) is { } why && !(why == OfferAnswer.Lapsed && answer == OfferStatus.NoneWork))
         {
             return why;
         }

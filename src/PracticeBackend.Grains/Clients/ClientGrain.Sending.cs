@@ -120,7 +120,8 @@ public sealed partial class ClientGrain
         var request = entry.RequestId is { } id ? rows.FindRequest(id) : null;
         var links = entry.Kind.IsForStaff()
             ? null
-            : LinkTokens.Issue(db, rows.Client.Id, messageId, now.UtcDateTime, confirmAddress: entry.Kind == MessageKind.AddressConfirmation);
+            : LinkTokens.Issue(db, rows.Client.Id, messageId, now.UtcDateTime, confirmAddress: entry.Kind == MessageKind.AddressConfirmation,
+                offerId: entry.Kind == MessageKind.OfferOfTimes ? entry.SubjectId : null);
         return new OutgoingMessage(
             messageId,
             entry.RequestId,
@@ -132,7 +133,9 @@ public sealed partial class ClientGrain
             rows.Client.Pace,
             entry.OutcomeReason,
             request?.SubmittedAt,
-            links);
+            links,
+            entry.SubjectId,
+            rows.Client.TimeZone);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Outbox message {MessageId} not sent now: {Outcome} ({Reason})")]

@@ -96,6 +96,8 @@ public sealed record SendClaim(
 
 /// <summary>A claimed message, with the person's details still sealed and its one-click links' tokens.</summary>
 /// <param name="RequestSubmittedAt">When the request it is about arrived (staff notices say so).</param>
+/// <param name="SubjectId">The offer of times it is about, if any.</param>
+/// <param name="TimeZone">The person's zone: times in the message are written in it.</param>
 [GenerateSerializer, Immutable, Alias("practice.outgoing-message")]
 public sealed record OutgoingMessage(
     [property: Id(0)] Guid MessageId,
@@ -108,7 +110,9 @@ public sealed record OutgoingMessage(
     [property: Id(7)] Domain.Intake.Pace Pace,
     [property: Id(8)] Domain.Intake.CloseReason? OutcomeReason,
     [property: Id(9)] DateTime? RequestSubmittedAt,
-    [property: Id(10)] IssuedLinks? Links);
+    [property: Id(10)] IssuedLinks? Links,
+    [property: Id(11)] Guid? SubjectId = null,
+    [property: Id(12)] string? TimeZone = null);
 
 /// <summary>The raw tokens of a message's one-click links (only their hashes are stored).</summary>
 [GenerateSerializer, Immutable, Alias("practice.issued-links")]
@@ -118,7 +122,8 @@ public sealed record IssuedLinks(
     [property: Id(2)] string ChangePace,
     [property: Id(3)] string NotNow,
     [property: Id(4)] string Erase,
-    [property: Id(5)] string? ConfirmAddress);
+    [property: Id(5)] string? ConfirmAddress,
+    [property: Id(6)] string? Offer = null);
 
 public enum DeliveryResult
 {

@@ -14,7 +14,8 @@ public static class LinkTokens
     public static byte[] Hash(string token) => SHA256.HashData(Encoding.ASCII.GetBytes(token));
 
     /// <summary>Adds a token row per purpose for one message and returns the raw tokens (for the links only).</summary>
-    public static IssuedLinks Issue(PracticeDbContext db, Guid clientId, Guid outboxMessageId, DateTime now, bool confirmAddress)
+    /// <param name="offerId">For an offer of times: its link answers that offer.</param>
+    public static IssuedLinks Issue(PracticeDbContext db, Guid clientId, Guid outboxMessageId, DateTime now, bool confirmAddress, Guid? offerId = null)
     {
         string Token(string purpose)
         {
@@ -25,6 +26,7 @@ public static class LinkTokens
                 ClientId = clientId,
                 OutboxMessageId = outboxMessageId,
                 Purpose = purpose,
+                SubjectId = purpose == TokenPurposes.Offer ? offerId : null,
                 TokenHash = Hash(token),
                 CreatedAt = now,
             });
@@ -37,6 +39,7 @@ public static class LinkTokens
             Token(TokenPurposes.ChangePace),
             Token(TokenPurposes.NotNow),
             Token(TokenPurposes.Erase),
-            confirmAddress ? Token(TokenPurposes.ConfirmAddress) : null);
+            confirmAddress ? Token(TokenPurposes.ConfirmAddress) : null,
+            offerId is null ? null : Token(TokenPurposes.Offer));
     }
 }

@@ -86,6 +86,12 @@ public enum OfferOutcome
 
     /// <summary>The person answered already, differently.</summary>
     AnsweredAlready = 6,
+
+    /// <summary>The request is not the therapist's, or the person asked us to stop writing: an offer could not reach them.</summary>
+    CannotReachPerson = 7,
+
+    /// <summary>An offered time is not in the future.</summary>
+    InThePast = 8,
 }
 
 [GenerateSerializer, Immutable, Alias("practice.offer-view")]

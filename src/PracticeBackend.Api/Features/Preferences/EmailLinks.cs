@@ -165,7 +165,7 @@ public static class EmailLinks
         _ => Page(practice, GoneTitle, GoneText, null, HttpStatusCode.NotFound),
     };
 
-    private static string Button(string label, string? name = null, string? value = null) =>
+    internal static string Button(string label, string? name = null, string? value = null) =>
         $"""<form method="post"><button type="submit"{(name is null ? "" : $" name=\"{name}\" value=\"{value}\"")} style="font:inherit;padding:.6em 1.2em;margin:.3em 0;border:1px solid #555;border-radius:6px;background:#f4f1ec;color:#222;cursor:pointer">{WebUtility.HtmlEncode(label)}</button></form>""";
 
     private static string PaceChoices()
@@ -189,7 +189,7 @@ public static class EmailLinks
         return html.ToString();
     }
 
-    private static IResult Page(PracticeOptions practice, string title, string text, string? actions, HttpStatusCode status = HttpStatusCode.OK)
+    internal static IResult Page(PracticeOptions practice, string title, string text, string? actions, HttpStatusCode status = HttpStatusCode.OK)
     {
         var name = WebUtility.HtmlEncode(practice.Name);
         var html = $"""
