@@ -29,7 +29,8 @@ public sealed partial class MessageTemplateTests
         ChangePace: new Uri("https://care.example/email/pace-Cp3xR"),
         NotNow: new Uri("https://care.example/email/not-now-Nn4yS"),
         EraseMyData: new Uri("https://care.example/email/erase-Er5zT"),
-        ConfirmAddress: new Uri("https://care.example/email/confirm-Cf6aU"));
+        ConfirmAddress: new Uri("https://care.example/email/confirm-Cf6aU"),
+        Offer: new Uri("https://care.example/offers/offer-Of7bV"));
 
     private static readonly PracticeWording CalmWording = new(
         AcknowledgementIntro: "Thanks for reaching out; every message here is read by a person.",
@@ -56,6 +57,10 @@ public sealed partial class MessageTemplateTests
         ["personal"] = (MessageKind.Personal, Pace.Gentle, null),
         ["closed-at-their-request"] = (MessageKind.ClosedAtTheirRequest, Pace.Gentle, CloseReason.PersonDeclined),
         ["address-confirmation"] = (MessageKind.AddressConfirmation, Pace.Gentle, null),
+        ["offer-of-times"] = (MessageKind.OfferOfTimes, Pace.Gentle, null),
+        ["released-hold"] = (MessageKind.ReleasedHold, Pace.Gentle, null),
+        ["booking-confirmed"] = (MessageKind.BookingConfirmed, Pace.Gentle, null),
+        ["other-times-asked"] = (MessageKind.OtherTimesAsked, Pace.Gentle, null),
     };
 
     private static readonly Dictionary<string, (MessageKind Kind, StaffNoticeModel Model)> StaffNotices = new()
@@ -64,6 +69,10 @@ public sealed partial class MessageTemplateTests
             PracticeName, new Uri("https://care.example/dashboard/requests/0197a000-0000-7000-8000-00000000000a"), ReceivedAt: "at 14:05 on Tuesday 1 December (America/Chicago time)")),
         ["staff-waiting-note"] = (MessageKind.StaffWaitingNote, new StaffNoticeModel(
             PracticeName, new Uri("https://care.example/dashboard"), Waiting: new WaitingCounts(UnderADay: 2, OneToThreeDays: 1, OverThreeDays: 1))),
+        ["therapist-offer-answer.picked"] = (MessageKind.TherapistOfferAnswer, new StaffNoticeModel(
+            PracticeName, new Uri("https://care.example/dashboard/requests/0197a000-0000-7000-8000-00000000000b"), OfferAnswer: Domain.Scheduling.OfferStatus.Picked)),
+        ["therapist-offer-answer.none-work"] = (MessageKind.TherapistOfferAnswer, new StaffNoticeModel(
+            PracticeName, new Uri("https://care.example/dashboard/requests/0197a000-0000-7000-8000-00000000000b"), OfferAnswer: Domain.Scheduling.OfferStatus.NoneWork)),
     };
 
     public static TheoryData<string> PersonMessageNames() => [.. PersonMessages.Keys];
@@ -127,9 +136,12 @@ public sealed partial class MessageTemplateTests
     public void Message_CarriesItsWaysOut_InTextAndHtml(string name)
     {
         var message = Render(name);
-        var expected = PersonMessages[name].Kind == MessageKind.AddressConfirmation
-            ? new[] { Links.Stop, Links.EraseMyData, Links.ConfirmAddress! }
-            : [Links.Stop, Links.Pause, Links.ChangePace, Links.NotNow, Links.EraseMyData];
+        var expected = PersonMessages[name].Kind switch
+        {
+            MessageKind.AddressConfirmation => new[] { Links.Stop, Links.EraseMyData, Links.ConfirmAddress! },
+            MessageKind.OfferOfTimes => [Links.Offer!, Links.Stop, Links.Pause, Links.ChangePace, Links.NotNow, Links.EraseMyData],
+            _ => [Links.Stop, Links.Pause, Links.ChangePace, Links.NotNow, Links.EraseMyData],
+        };
 
         foreach (var link in expected)
         {
@@ -258,7 +270,9 @@ public sealed partial class MessageTemplateTests
         Pace: pace,
         OutcomeReason: reason,
         PersonalBody: $"I had a look at my week and wanted to say hello. {PersonalMarker}\n\nTake care of yourself.",
-        Wording: null);
+        Wording: null,
+        Offer: new OfferWords("Ines", "by video", ["Wednesday 16 March 2027, 10:00 (America/Chicago time)", "Thursday 17 March 2027, 10:00 (America/Chicago time)"]),
+        Session: new SessionWords("Ines", "Thursday 17 March 2027, 10:00 (America/Chicago time)", "by video, at https://video.example/ines"));
 
     private static string ApprovedDirectory { get; } = Path.Combine(TestPostgres.RepositoryRoot(), "tests", "PracticeBackend.Api.Tests", "Approved");
 

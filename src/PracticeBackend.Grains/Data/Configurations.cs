@@ -124,12 +124,14 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         builder.Property(m => m.DueRule).HasMaxLength(48);
         builder.HasIndex(m => new { m.Status, m.DueAt });
         builder.HasIndex(m => m.ClientId);
-        builder.HasIndex(m => m.SubjectId).HasFilter("subject_id IS NOT NULL");
-
-        // One of each automated or transactional kind per request, however often planning runs.
+        // One of each automated or transactional kind per request, however often planning runs; for messages
+        // an offer leads to (a request may have several offers over time), one of each kind per offer.
         builder.HasIndex(m => new { m.IntakeRequestId, m.Kind })
             .IsUnique()
-            .HasFilter("status <> 'Cancelled' AND kind <> 'Personal'");
+            .HasFilter("status <> 'Cancelled' AND kind <> 'Personal' AND subject_id IS NULL");
+        builder.HasIndex(m => new { m.SubjectId, m.Kind })
+            .IsUnique()
+            .HasFilter("status <> 'Cancelled' AND subject_id IS NOT NULL");
         builder.HasOne<Client>().WithMany().HasForeignKey(m => m.ClientId);
         builder.HasOne<IntakeRequest>().WithMany().HasForeignKey(m => m.IntakeRequestId);
     }

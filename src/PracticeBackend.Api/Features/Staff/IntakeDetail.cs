@@ -33,7 +33,14 @@ public static class IntakeDetail
         Guid? AssignedTherapistId,
         string? ClosedReason,
         TimelineEntry[] Timeline,
-        MessageEntry[] Messages);
+        MessageEntry[] Messages,
+        OfferEntry[] Offers);
+
+    /// <summary>
+    /// Each offer of times for this request and the person's answer: picked (with its appointment), none-work
+    /// (with the times they usually have), not-now, or lapsed; open ones until their hold ends.
+    /// </summary>
+    public sealed record OfferEntry(Guid OfferId, Guid TherapistId, string Status, string Format, DateTimeOffset[] Starts, DateTimeOffset LapsesAt, string[] Usually, Guid? AppointmentId, DateTimeOffset? AnsweredAt);
 
     /// <summary>
     /// Every email planned for this request and what became of it: when it is due and which rule chose that
@@ -67,6 +74,10 @@ public static class IntakeDetail
                 .Where(m => m.IntakeRequestId == request.Id)
                 .OrderBy(m => m.DueAt).ThenBy(m => m.CreatedAt)
                 .ToListAsync(cancellationToken);
+            var offers = await db.Offers.AsNoTracking()
+                .Where(o => o.IntakeRequestId == request.Id)
+                .OrderBy(o => o.CreatedAt)
+                .ToListAsync(cancellationToken);
             return new View(
                 request.Id,
                 client.Id,
@@ -86,7 +97,10 @@ public static class IntakeDetail
                 request.ClosedReason?.ToWire(),
                 [.. request.Events.Select(e => new TimelineEntry(new DateTimeOffset(e.At, TimeSpan.Zero), e.Kind, e.ActorUserId, e.TherapistId, e.Detail))],
                 [.. messages.Select(m => new MessageEntry(m.Id, m.Kind.ToWire(), m.Status.ToString().ToLowerInvariant(), new DateTimeOffset(m.DueAt, TimeSpan.Zero),
-                    m.DueRule, m.SentAt is { } sent ? new DateTimeOffset(sent, TimeSpan.Zero) : null, m.Attempts, m.StatusReason))]);
+                    m.DueRule, m.SentAt is { } sent ? new DateTimeOffset(sent, TimeSpan.Zero) : null, m.Attempts, m.StatusReason))],
+                [.. offers.Select(o => new OfferEntry(o.Id, o.TherapistId, Offers.Offers.Wire(o.Status), Offers.Offers.Wire(o.Format),
+                    [.. o.Starts.Select(s => new DateTimeOffset(s, TimeSpan.Zero))], new DateTimeOffset(o.LapsesAt, TimeSpan.Zero), [.. o.Usually], o.AppointmentId,
+                    o.AnsweredAt is { } answered ? new DateTimeOffset(answered, TimeSpan.Zero) : null))]);
         }
     }
 

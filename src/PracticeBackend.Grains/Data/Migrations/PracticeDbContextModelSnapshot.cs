@@ -897,17 +897,18 @@ namespace PracticeBackend.Grains.Data.Migrations
                     b.HasIndex("ClientId")
                         .HasDatabaseName("ix_outbox_messages_client_id");
 
-                    b.HasIndex("SubjectId")
-                        .HasDatabaseName("ix_outbox_messages_subject_id")
-                        .HasFilter("subject_id IS NOT NULL");
-
                     b.HasIndex("IntakeRequestId", "Kind")
                         .IsUnique()
                         .HasDatabaseName("ix_outbox_messages_intake_request_id_kind")
-                        .HasFilter("status <> 'Cancelled' AND kind <> 'Personal'");
+                        .HasFilter("status <> 'Cancelled' AND kind <> 'Personal' AND subject_id IS NULL");
 
                     b.HasIndex("Status", "DueAt")
                         .HasDatabaseName("ix_outbox_messages_status_due_at");
+
+                    b.HasIndex("SubjectId", "Kind")
+                        .IsUnique()
+                        .HasDatabaseName("ix_outbox_messages_subject_id_kind")
+                        .HasFilter("status <> 'Cancelled' AND subject_id IS NOT NULL");
 
                     b.ToTable("outbox_messages", (string)null);
                 });

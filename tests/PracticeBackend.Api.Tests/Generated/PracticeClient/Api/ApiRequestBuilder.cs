@@ -4,6 +4,7 @@ using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
 using PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Auth;
 using PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Intake;
+using PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Offers;
 using PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff;
 using System.Collections.Generic;
 using System.IO;
@@ -26,6 +27,11 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Api
         public global::PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Intake.IntakeRequestBuilder Intake
         {
             get => new global::PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Intake.IntakeRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The offers property</summary>
+        public global::PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Offers.OffersRequestBuilder Offers
+        {
+            get => new global::PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Offers.OffersRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The staff property</summary>
         public global::PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.StaffRequestBuilder Staff

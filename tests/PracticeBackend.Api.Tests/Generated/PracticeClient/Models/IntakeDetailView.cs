@@ -66,6 +66,14 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Models
 #endif
         /// <summary>The needsPromptAttention property</summary>
         public bool? NeedsPromptAttention { get; set; }
+        /// <summary>The offers property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.IntakeDetailOfferEntry>? Offers { get; set; }
+#nullable restore
+#else
+        public List<global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.IntakeDetailOfferEntry> Offers { get; set; }
+#endif
         /// <summary>The pace property</summary>
         public global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.IntakeDetailView_pace? Pace { get; set; }
         /// <summary>The phone property</summary>
@@ -134,6 +142,7 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Models
                 { "messages", n => { Messages = n.GetCollectionOfObjectValues<global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.IntakeDetailMessageEntry>(global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.IntakeDetailMessageEntry.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
                 { "needsPromptAttention", n => { NeedsPromptAttention = n.GetBoolValue(); } },
+                { "offers", n => { Offers = n.GetCollectionOfObjectValues<global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.IntakeDetailOfferEntry>(global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.IntakeDetailOfferEntry.CreateFromDiscriminatorValue)?.AsList(); } },
                 { "pace", n => { Pace = n.GetEnumValue<global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.IntakeDetailView_pace>(); } },
                 { "phone", n => { Phone = n.GetStringValue(); } },
                 { "preferredFormat", n => { PreferredFormat = n.GetEnumValue<global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.IntakeDetailView_preferredFormat>(); } },
@@ -161,6 +170,7 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Models
             writer.WriteCollectionOfObjectValues<global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.IntakeDetailMessageEntry>("messages", Messages);
             writer.WriteStringValue("name", Name);
             writer.WriteBoolValue("needsPromptAttention", NeedsPromptAttention);
+            writer.WriteCollectionOfObjectValues<global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.IntakeDetailOfferEntry>("offers", Offers);
             writer.WriteEnumValue<global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.IntakeDetailView_pace>("pace", Pace);
             writer.WriteStringValue("phone", Phone);
             writer.WriteEnumValue<global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.IntakeDetailView_preferredFormat>("preferredFormat", PreferredFormat);

@@ -6,6 +6,7 @@ using Microsoft.Kiota.Abstractions;
 using PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Intake.Item.Assign;
 using PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Intake.Item.Close;
 using PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Intake.Item.Messages;
+using PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Intake.Item.Offers;
 using PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Intake.Item.Replied;
 using PracticeBackend.Api.Tests.Generated.PracticeClient.Models;
 using System.Collections.Generic;
@@ -35,6 +36,11 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Intake.It
         public global::PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Intake.Item.Messages.MessagesRequestBuilder Messages
         {
             get => new global::PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Intake.Item.Messages.MessagesRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The offers property</summary>
+        public global::PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Intake.Item.Offers.OffersRequestBuilder Offers
+        {
+            get => new global::PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Intake.Item.Offers.OffersRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The replied property</summary>
         public global::PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Intake.Item.Replied.RepliedRequestBuilder Replied

@@ -12,6 +12,10 @@ namespace PracticeBackend.Grains.Data.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "ix_outbox_messages_intake_request_id_kind",
+                table: "outbox_messages");
+
             migrationBuilder.AddColumn<string>(
                 name: "video_link",
                 table: "therapists",
@@ -77,10 +81,18 @@ namespace PracticeBackend.Grains.Data.Migrations
                 });
 
             migrationBuilder.CreateIndex(
-                name: "ix_outbox_messages_subject_id",
+                name: "ix_outbox_messages_intake_request_id_kind",
                 table: "outbox_messages",
-                column: "subject_id",
-                filter: "subject_id IS NOT NULL");
+                columns: new[] { "intake_request_id", "kind" },
+                unique: true,
+                filter: "status <> 'Cancelled' AND kind <> 'Personal' AND subject_id IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbox_messages_subject_id_kind",
+                table: "outbox_messages",
+                columns: new[] { "subject_id", "kind" },
+                unique: true,
+                filter: "status <> 'Cancelled' AND subject_id IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "ix_offers_client_id",
@@ -119,7 +131,11 @@ namespace PracticeBackend.Grains.Data.Migrations
                 name: "offers");
 
             migrationBuilder.DropIndex(
-                name: "ix_outbox_messages_subject_id",
+                name: "ix_outbox_messages_intake_request_id_kind",
+                table: "outbox_messages");
+
+            migrationBuilder.DropIndex(
+                name: "ix_outbox_messages_subject_id_kind",
                 table: "outbox_messages");
 
             migrationBuilder.DropColumn(
@@ -133,6 +149,13 @@ namespace PracticeBackend.Grains.Data.Migrations
             migrationBuilder.DropColumn(
                 name: "subject_id",
                 table: "contact_tokens");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbox_messages_intake_request_id_kind",
+                table: "outbox_messages",
+                columns: new[] { "intake_request_id", "kind" },
+                unique: true,
+                filter: "status <> 'Cancelled' AND kind <> 'Personal'");
         }
     }
 }
