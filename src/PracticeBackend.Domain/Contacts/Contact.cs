@@ -21,7 +21,8 @@ public enum ContactChange
 /// </summary>
 /// <param name="TimeZone">IANA zone id; the send window is the recipient's.</param>
 /// <param name="PausedUntil">While <see cref="ContactStatus.Paused"/>: nothing but the person's own confirmations goes before this.</param>
-public sealed record Contact(ContactStatus Status, DateTimeOffset? PausedUntil, Pace Pace, string TimeZone, bool Erased = false)
+/// <param name="RemindersOff">The person turned session reminders off (from a link); everything else is unchanged.</param>
+public sealed record Contact(ContactStatus Status, DateTimeOffset? PausedUntil, Pace Pace, string TimeZone, bool Erased = false, bool RemindersOff = false)
 {
     public static Contact New(Pace pace, string timeZone) => new(ContactStatus.Open, null, pace, timeZone);
 

@@ -334,6 +334,135 @@ public sealed class Correspondence
         return StaffChange.Done;
     }
 
+    /// <summary>
+    /// A session of theirs was booked, moved or cancelled (the therapist's calendar decided). What the table
+    /// says follows, each message once per version of the appointment:
+    /// <list type="bullet">
+    /// <item>booked or moved by staff: a note with the invite (in the window, or at once within 48 h);</item>
+    /// <item>booked by their own pick: its confirmation came with the offer; nothing more here;</item>
+    /// <item>every booking or move: one reminder, unless they turned reminders off; the old version's
+    /// reminder and notes still planned are withdrawn;</item>
+    /// <item>cancelled by staff: a calm note with the CANCEL invite, if they ever heard of the session;</item>
+    /// <item>cancelled by the person: their confirmation at once, and a note to the therapist.</item>
+    /// </list>
+    /// </summary>
+    public StaffChange SessionChanged(SessionNews news, DateTimeOffset now)
+    {
+        var requestId = news.RequestId ?? _requests.LastOrDefault()?.Id;
+        if (requestId is not { } id || Request(id) is null)
+        {
+            return StaffChange.UnknownRequest;
+        }
+
+        var earlier = _messages.Where(m => m.SubjectId == news.AppointmentId && m.SubjectSequence < news.Sequence).ToList();
+        foreach (var stale in earlier.Where(m => m.IsPlanned))
+        {
+            Cancel(stale, news.Change == SessionChange.Cancelled ? HoldReasons.SessionNotOn : HoldReasons.Superseded);
+        }
+
+        switch (news.Change)
+        {
+            case SessionChange.Booked or SessionChange.Moved:
+                if (!news.ByPerson)
+                {
+                    PlanAbout(news, news.Change == SessionChange.Booked ? MessageKind.SessionBooked : MessageKind.SessionMoved, id, now);
+                }
+
+                // With reminders off it is planned withdrawn, so that turning them on again brings it back.
+                if (PlanAbout(news, MessageKind.SessionReminder, id, now) is { } reminder && Contact.RemindersOff)
+                {
+                    Cancel(reminder, HoldReasons.RemindersOff);
+                }
+
+                break;
+            case SessionChange.Cancelled when news.ByPerson:
+                PlanAbout(news, MessageKind.CancelledAtTheirRequest, id, now);
+                PlanAbout(news, MessageKind.TherapistSessionNote, id, now);
+                break;
+            case SessionChange.Cancelled:
+                // Told of a session only to hear it is off, they would be told twice about nothing: say nothing.
+                var heardOfIt = _messages.Any(m => m.AsPast() is { ReachedThem: true }
+                    && ((m.SubjectId == news.AppointmentId && m.Kind is MessageKind.SessionBooked or MessageKind.SessionMoved or MessageKind.SessionReminder)
+                        || (m.Kind == MessageKind.BookingConfirmed && m.RequestId == id)));
+                if (heardOfIt)
+                {
+                    PlanAbout(news, MessageKind.SessionCancelled, id, now);
+                }
+
+                break;
+        }
+
+        Replan(now);
+        return StaffChange.Done;
+    }
+
+    /// <summary>
+    /// "Could we find another time?" from the person's manage link: the session stands until staff move it,
+    /// the request is back in the therapist's queue, the person gets a short confirmation and the therapist a note.
+    /// </summary>
+    public StaffChange AnotherTimeAsked(SessionNews news, DateTimeOffset now)
+    {
+        if (news.RequestId is not { } id || Request(id) is not { } request)
+        {
+            return StaffChange.UnknownRequest;
+        }
+
+        if (_messages.Any(m => m.SubjectId == news.AppointmentId && m.SubjectSequence == news.Sequence && m.Kind == MessageKind.AnotherTimeAsked))
+        {
+            return StaffChange.Done;
+        }
+
+        Replace(request with { Status = IntakeStatus.InConversation });
+        PlanAbout(news, MessageKind.AnotherTimeAsked, id, now);
+        PlanAbout(news, MessageKind.TherapistSessionNote, id, now);
+        Replan(now);
+        return StaffChange.Done;
+    }
+
+    /// <summary>Reminders off (or on again): planned ones are withdrawn; nothing else changes.</summary>
+    public ContactChange TurnReminders(bool on, DateTimeOffset now)
+    {
+        if (Contact.RemindersOff == !on)
+        {
+            return ContactChange.Unchanged;
+        }
+
+        Contact = Contact with { RemindersOff = !on };
+        if (!on)
+        {
+            foreach (var reminder in _messages.Where(m => m.IsPlanned && m.Kind == MessageKind.SessionReminder))
+            {
+                Cancel(reminder, HoldReasons.RemindersOff);
+            }
+        }
+        else
+        {
+            // The reminders withdrawn for this, for sessions still ahead and not moved since, come back.
+            var back = _messages
+                .Where(m => m.Kind == MessageKind.SessionReminder && m.Status == MessageStatus.Cancelled && m.StatusReason == HoldReasons.RemindersOff && m.SessionStartsAt > now)
+                .Where(m => !_messages.Any(o => o.SubjectId == m.SubjectId && o.SubjectSequence > m.SubjectSequence))
+                .Where(m => !_messages.Any(o => o.SubjectId == m.SubjectId && o.SubjectSequence == m.SubjectSequence && o.Kind == MessageKind.SessionReminder && o.Status != MessageStatus.Cancelled))
+                .ToList();
+            foreach (var old in back)
+            {
+                _messages.Add(new OutboxEntry
+                {
+                    Id = Guid.CreateVersion7(now),
+                    RequestId = old.RequestId,
+                    Kind = MessageKind.SessionReminder,
+                    CreatedAt = now,
+                    DueAt = now,
+                    SubjectId = old.SubjectId,
+                    SubjectSequence = old.SubjectSequence,
+                    SessionStartsAt = old.SessionStartsAt,
+                });
+            }
+        }
+
+        Replan(now);
+        return ContactChange.Applied;
+    }
+
     /// <summary>Staff write in their own words: it goes in the send window and restarts the request's pacing clock.</summary>
     public StaffChange WritePersonally(Guid requestId, Guid messageId, DateTimeOffset now)
     {
@@ -384,7 +513,7 @@ public sealed class Correspondence
 
         var request = message.RequestId is { } id ? Request(id) : null;
         var plannedCounting = OutboxPlan.PlannedCounting(_messages.Where(m => m.IsPlanned).Select(m => m.AsPending()), except: messageId);
-        switch (Delivery.Decide(message.Kind.Rule(), request, message.DueAt, message.DueRule, new DeliveryContext(Contact, History(), _settings, now, plannedCounting)))
+        switch (Delivery.Decide(message.Kind.Rule(), request, message.DueAt, message.DueRule, new DeliveryContext(Contact, History(), _settings, now, plannedCounting), message.AsPending().Session))
         {
             case DoNotSend hold:
                 Cancel(message, hold.Reason);
@@ -512,6 +641,30 @@ public sealed class Correspondence
         OutcomeReason = reason,
         SubjectId = subjectId,
     };
+
+    /// <summary>A message about one version of an appointment, once.</summary>
+    /// <returns>The new message, or null when it was planned already.</returns>
+    private OutboxEntry? PlanAbout(SessionNews news, MessageKind kind, Guid requestId, DateTimeOffset now)
+    {
+        if (_messages.Any(m => m.SubjectId == news.AppointmentId && m.SubjectSequence == news.Sequence && m.Kind == kind))
+        {
+            return null;
+        }
+
+        var entry = new OutboxEntry
+        {
+            Id = Guid.CreateVersion7(now),
+            RequestId = requestId,
+            Kind = kind,
+            CreatedAt = now,
+            DueAt = now,
+            SubjectId = news.AppointmentId,
+            SubjectSequence = news.Sequence,
+            SessionStartsAt = news.StartsAt,
+        };
+        _messages.Add(entry);
+        return entry;
+    }
 
     /// <summary>The message of this kind about this offer, if there is one.</summary>
     private OutboxEntry? About(Guid subjectId, MessageKind kind) => _messages.Find(m => m.SubjectId == subjectId && m.Kind == kind);

@@ -42,6 +42,27 @@ public enum MessageKind
 
     /// <summary>To the therapist: a person answered their offer (picked, or asked for other times). No PHI.</summary>
     TherapistOfferAnswer = 15,
+
+    /// <summary>Staff booked a session for the person, with the calendar invite.</summary>
+    SessionBooked = 16,
+
+    /// <summary>Staff moved the person's session, with the updated invite.</summary>
+    SessionMoved = 17,
+
+    /// <summary>Staff cancelled the person's session: a calm note, the CANCEL invite, and a way to pick again.</summary>
+    SessionCancelled = 18,
+
+    /// <summary>One reminder before a session (the person may turn reminders off).</summary>
+    SessionReminder = 19,
+
+    /// <summary>Confirms the person's own cancellation, with the CANCEL invite.</summary>
+    CancelledAtTheirRequest = 20,
+
+    /// <summary>Confirms the person's request for another time: the session stands until staff move it.</summary>
+    AnotherTimeAsked = 21,
+
+    /// <summary>To the therapist: a person cancelled, or asked for another time. No PHI.</summary>
+    TherapistSessionNote = 22,
 }
 
 public static class MessageKinds
@@ -63,6 +84,13 @@ public static class MessageKinds
         [MessageKind.BookingConfirmed] = "booking-confirmed",
         [MessageKind.OtherTimesAsked] = "other-times-asked",
         [MessageKind.TherapistOfferAnswer] = "therapist-offer-answer",
+        [MessageKind.SessionBooked] = "session-booked",
+        [MessageKind.SessionMoved] = "session-moved",
+        [MessageKind.SessionCancelled] = "session-cancelled",
+        [MessageKind.SessionReminder] = "session-reminder",
+        [MessageKind.CancelledAtTheirRequest] = "cancelled-at-their-request",
+        [MessageKind.AnotherTimeAsked] = "another-time-asked",
+        [MessageKind.TherapistSessionNote] = "therapist-session-note",
     };
 
     /// <summary>Which row of the table this kind follows.</summary>
@@ -73,10 +101,13 @@ public static class MessageKinds
         MessageKind.GentleCheckIn or MessageKind.ClosingNote or MessageKind.ScheduledCheckIn => MessageRow.AutomatedFollowUp,
         MessageKind.Personal => MessageRow.PersonalMessage,
         MessageKind.Outcome => MessageRow.OutcomeOfStaffClose,
-        MessageKind.ClosedAtTheirRequest or MessageKind.BookingConfirmed or MessageKind.OtherTimesAsked => MessageRow.PersonsOwnAction,
+        MessageKind.ClosedAtTheirRequest or MessageKind.BookingConfirmed or MessageKind.OtherTimesAsked
+            or MessageKind.CancelledAtTheirRequest or MessageKind.AnotherTimeAsked => MessageRow.PersonsOwnAction,
+        MessageKind.SessionBooked or MessageKind.SessionMoved or MessageKind.SessionCancelled => MessageRow.BookingChangeByStaff,
+        MessageKind.SessionReminder => MessageRow.SessionReminder,
         MessageKind.OfferOfTimes => MessageRow.OfferOfTimes,
         MessageKind.ReleasedHold => MessageRow.ReleasedHold,
-        MessageKind.StaffCrisisAlert or MessageKind.StaffWaitingNote or MessageKind.TherapistOfferAnswer => MessageRow.StaffNotice,
+        MessageKind.StaffCrisisAlert or MessageKind.StaffWaitingNote or MessageKind.TherapistOfferAnswer or MessageKind.TherapistSessionNote => MessageRow.StaffNotice,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown message kind."),
     };
 

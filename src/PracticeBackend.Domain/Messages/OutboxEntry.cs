@@ -26,8 +26,14 @@ public sealed class OutboxEntry
 
     public required MessageKind Kind { get; init; }
 
-    /// <summary>What the message is about beyond its request: the offer of times, for every message an offer leads to.</summary>
+    /// <summary>What the message is about beyond its request: the offer of times, or the appointment.</summary>
     public Guid? SubjectId { get; init; }
+
+    /// <summary>For a message about an appointment: the appointment's sequence it describes (a move is a new one).</summary>
+    public int? SubjectSequence { get; init; }
+
+    /// <summary>For a message about an appointment: when the session starts (its timing may depend on it).</summary>
+    public DateTimeOffset? SessionStartsAt { get; init; }
 
     public MessageStatus Status { get; set; } = MessageStatus.Planned;
 
@@ -66,5 +72,5 @@ public sealed class OutboxEntry
         _ => null,
     };
 
-    public PendingMessage AsPending() => new(Id, RequestId, Kind, CreatedAt, RetryAt, DueAt, DueRule);
+    public PendingMessage AsPending() => new(Id, RequestId, Kind, CreatedAt, RetryAt, DueAt, DueRule, SessionStartsAt);
 }

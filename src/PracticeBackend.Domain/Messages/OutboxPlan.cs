@@ -63,7 +63,7 @@ public static class OutboxPlan
         {
             var request = message.RequestId is { } id ? byId.GetValueOrDefault(id) : null;
             var (notBefore, rule) = Earliest(message.CreatedAt, null, message.RetryAt);
-            var decision = Delivery.Decide(message.Kind.Rule(), request, notBefore, rule, context);
+            var decision = Delivery.Decide(message.Kind.Rule(), request, notBefore, rule, context, message.Session);
             Apply(message, decision);
             if (decision is SendAt send && message.Kind.Rule().CountsTowardWeeklyCap)
             {

@@ -18,7 +18,12 @@ public sealed record PendingMessage(
     DateTimeOffset CreatedAt,
     DateTimeOffset? RetryAt,
     DateTimeOffset DueAt,
-    string? DueRule);
+    string? DueRule,
+    DateTimeOffset? SessionStartsAt = null)
+{
+    /// <summary>The session it is about, still on (a planned message about a session that was cancelled or moved is cancelled).</summary>
+    public Session? Session => SessionStartsAt is { } start ? new Session(start, StillOn: true) : null;
+}
 
 /// <summary>What <see cref="Delivery"/> decides for one message.</summary>
 public abstract record DeliveryDecision;
@@ -68,4 +73,7 @@ public static class HoldReasons
 
     /// <summary>The offer's hold ended before its message could go (a pause, say): the times are gone, so is the message.</summary>
     public const string OfferLapsed = "offer-lapsed";
+
+    /// <summary>The person turned session reminders off.</summary>
+    public const string RemindersOff = "reminders-off";
 }
