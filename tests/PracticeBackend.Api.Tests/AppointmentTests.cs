@@ -138,7 +138,9 @@ public sealed class AppointmentTests(ApiFixture app)
         Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
         var detail = await (await admin.GetAsync(new Uri($"/api/staff/intake/{intake}", UriKind.Relative))).JsonAsync();
         Assert.Equal("booked", detail.GetProperty("status").GetString());
-        Assert.DoesNotContain(detail.GetProperty("messages").EnumerateArray(), m => m.GetProperty("status").GetString() == "planned" && m.GetProperty("kind").GetString() != "acknowledgement");
+        var planned = detail.GetProperty("messages").EnumerateArray().Where(m => m.GetProperty("status").GetString() == "planned").Select(m => m.GetProperty("kind").GetString()).ToList();
+        Assert.DoesNotContain(planned, kind => kind is "gentle-check-in" or "closing-note" or "scheduled-check-in");
+        Assert.Contains("session-booked", planned);
         var appointmentId = (await booked.JsonAsync()).GetProperty("appointmentId").GetGuid();
         Assert.Equal(1, await ScalarAsync($"SELECT count(*) FROM appointments WHERE id = '{appointmentId}' AND request_booked_at IS NOT NULL"));
     }

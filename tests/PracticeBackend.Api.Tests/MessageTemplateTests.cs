@@ -30,7 +30,9 @@ public sealed partial class MessageTemplateTests
         NotNow: new Uri("https://care.example/email/not-now-Nn4yS"),
         EraseMyData: new Uri("https://care.example/email/erase-Er5zT"),
         ConfirmAddress: new Uri("https://care.example/email/confirm-Cf6aU"),
-        Offer: new Uri("https://care.example/offers/offer-Of7bV"));
+        Offer: new Uri("https://care.example/offers/offer-Of7bV"),
+        Manage: new Uri("https://care.example/sessions/manage-Mg8cW"),
+        Reminders: new Uri("https://care.example/email/reminders-Rm9dX"));
 
     private static readonly PracticeWording CalmWording = new(
         AcknowledgementIntro: "Thanks for reaching out; every message here is read by a person.",
@@ -61,6 +63,12 @@ public sealed partial class MessageTemplateTests
         ["released-hold"] = (MessageKind.ReleasedHold, Pace.Gentle, null),
         ["booking-confirmed"] = (MessageKind.BookingConfirmed, Pace.Gentle, null),
         ["other-times-asked"] = (MessageKind.OtherTimesAsked, Pace.Gentle, null),
+        ["session-booked"] = (MessageKind.SessionBooked, Pace.Gentle, null),
+        ["session-moved"] = (MessageKind.SessionMoved, Pace.Gentle, null),
+        ["session-cancelled"] = (MessageKind.SessionCancelled, Pace.Gentle, null),
+        ["session-reminder"] = (MessageKind.SessionReminder, Pace.Gentle, null),
+        ["cancelled-at-their-request"] = (MessageKind.CancelledAtTheirRequest, Pace.Gentle, null),
+        ["another-time-asked"] = (MessageKind.AnotherTimeAsked, Pace.Gentle, null),
     };
 
     private static readonly Dictionary<string, (MessageKind Kind, StaffNoticeModel Model)> StaffNotices = new()
@@ -73,6 +81,12 @@ public sealed partial class MessageTemplateTests
             PracticeName, new Uri("https://care.example/dashboard/requests/0197a000-0000-7000-8000-00000000000b"), OfferAnswer: Domain.Scheduling.OfferStatus.Picked)),
         ["therapist-offer-answer.none-work"] = (MessageKind.TherapistOfferAnswer, new StaffNoticeModel(
             PracticeName, new Uri("https://care.example/dashboard/requests/0197a000-0000-7000-8000-00000000000b"), OfferAnswer: Domain.Scheduling.OfferStatus.NoneWork)),
+        ["therapist-session-note.cancelled-by-person"] = (MessageKind.TherapistSessionNote, new StaffNoticeModel(
+            PracticeName, new Uri("https://care.example/dashboard"), SessionNote: new SessionNote(SessionNoteKind.CancelledByPerson, "Thursday 17 March 2027, 10:00 (America/Chicago time)"))),
+        ["therapist-session-note.another-time-asked"] = (MessageKind.TherapistSessionNote, new StaffNoticeModel(
+            PracticeName, new Uri("https://care.example/dashboard"), SessionNote: new SessionNote(SessionNoteKind.AnotherTimeAsked, "Thursday 17 March 2027, 10:00 (America/Chicago time)"))),
+        ["therapist-session-note.cancelled-by-erasure"] = (MessageKind.TherapistSessionNote, new StaffNoticeModel(
+            PracticeName, new Uri("https://care.example/dashboard"), SessionNote: new SessionNote(SessionNoteKind.CancelledByErasure, "Thursday 17 March 2027, 10:00 (America/Chicago time)"))),
     };
 
     public static TheoryData<string> PersonMessageNames() => [.. PersonMessages.Keys];
@@ -140,6 +154,8 @@ public sealed partial class MessageTemplateTests
         {
             MessageKind.AddressConfirmation => new[] { Links.Stop, Links.EraseMyData, Links.ConfirmAddress! },
             MessageKind.OfferOfTimes => [Links.Offer!, Links.Stop, Links.Pause, Links.ChangePace, Links.NotNow, Links.EraseMyData],
+            MessageKind.BookingConfirmed or MessageKind.SessionBooked or MessageKind.SessionMoved or MessageKind.SessionReminder =>
+                [Links.Manage!, Links.Reminders!, Links.Stop, Links.Pause, Links.ChangePace, Links.NotNow, Links.EraseMyData],
             _ => [Links.Stop, Links.Pause, Links.ChangePace, Links.NotNow, Links.EraseMyData],
         };
 

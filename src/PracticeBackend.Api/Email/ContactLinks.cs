@@ -12,6 +12,9 @@ public sealed class ContactLinks(IOptions<PracticeOptions> practice)
     /// <summary>Where an offer's link opens its page (pick a time, none work, not now).</summary>
     public const string OfferRoutePrefix = "/offers";
 
+    /// <summary>Where a session's manage link opens its page (as it stands now; cancel, or ask for another time).</summary>
+    public const string ManageRoutePrefix = "/sessions";
+
     public MessageLinks For(IssuedLinks tokens)
     {
         Uri Link(string token) => new(practice.Value.PublicBaseUrl!, $"{RoutePrefix}/{token}");
@@ -23,6 +26,8 @@ public sealed class ContactLinks(IOptions<PracticeOptions> practice)
             NotNow: Link(tokens.NotNow),
             EraseMyData: Link(tokens.Erase),
             ConfirmAddress: tokens.ConfirmAddress is { } confirm ? Link(confirm) : null,
-            Offer: tokens.Offer is { } offer ? new Uri(practice.Value.PublicBaseUrl!, $"{OfferRoutePrefix}/{offer}") : null);
+            Offer: tokens.Offer is { } offer ? new Uri(practice.Value.PublicBaseUrl!, $"{OfferRoutePrefix}/{offer}") : null,
+            Manage: tokens.Manage is { } manage ? new Uri(practice.Value.PublicBaseUrl!, $"{ManageRoutePrefix}/{manage}") : null,
+            Reminders: tokens.Reminders is { } reminders ? Link(reminders) : null);
     }
 }

@@ -11,7 +11,7 @@ namespace PracticeBackend.Api.Email;
 /// confirmation also carry pause, change pace and not now; the address confirmation carries its own
 /// "yes, it was me" link.
 /// </summary>
-public sealed record MessageLinks(Uri Stop, Uri Pause, Uri ChangePace, Uri NotNow, Uri EraseMyData, Uri? ConfirmAddress = null, Uri? Offer = null);
+public sealed record MessageLinks(Uri Stop, Uri Pause, Uri ChangePace, Uri NotNow, Uri EraseMyData, Uri? ConfirmAddress = null, Uri? Offer = null, Uri? Manage = null, Uri? Reminders = null);
 
 /// <summary>An offer of times, in the person's own zone: who, how, when. The link opens the page where they answer.</summary>
 /// <param name="Format">"by video" or "in person".</param>
@@ -51,7 +51,19 @@ public sealed record RenderedMessage(string Subject, string Text, string Html);
 /// <param name="ReceivedAt">When the request arrived, in words and in the practice's zone (crisis alerts).</param>
 /// <param name="Link">Where signed-in staff open it.</param>
 /// <param name="OfferAnswer">For an answer to a therapist's offer: what the person chose (picked, or none work).</param>
-public sealed record StaffNoticeModel(string PracticeName, Uri Link, string? ReceivedAt = null, WaitingCounts? Waiting = null, Domain.Scheduling.OfferStatus? OfferAnswer = null);
+/// <param name="SessionNote">For a note about a session: what happened to it (the person cancelled, asked for another time, or was erased).</param>
+public sealed record StaffNoticeModel(string PracticeName, Uri Link, string? ReceivedAt = null, WaitingCounts? Waiting = null, Domain.Scheduling.OfferStatus? OfferAnswer = null, SessionNote? SessionNote = null);
+
+/// <summary>What a therapist is told about one of their sessions, in words that carry nothing of the person.</summary>
+/// <param name="When">The session's start in the therapist's zone.</param>
+public sealed record SessionNote(SessionNoteKind Kind, string When);
+
+public enum SessionNoteKind
+{
+    CancelledByPerson = 1,
+    AnotherTimeAsked = 2,
+    CancelledByErasure = 3,
+}
 
 /// <summary>Requests waiting for a first human reply, by how long they have waited.</summary>
 public sealed record WaitingCounts(int UnderADay, int OneToThreeDays, int OverThreeDays)
@@ -90,6 +102,12 @@ public static class MessageTemplates
             MessageKind.ReleasedHold => ReleasedHold(model),
             MessageKind.BookingConfirmed => BookingConfirmed(model),
             MessageKind.OtherTimesAsked => OtherTimesAsked(model),
+            MessageKind.SessionBooked => SessionBooked(model),
+            MessageKind.SessionMoved => SessionMoved(model),
+            MessageKind.SessionCancelled => SessionCancelled(model),
+            MessageKind.SessionReminder => SessionReminder(model),
+            MessageKind.CancelledAtTheirRequest => CancelledAtTheirRequest(model),
+            MessageKind.AnotherTimeAsked => AnotherTimeAsked(model),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a message to the person; staff notices have their own renderer."),
         };
 
@@ -138,6 +156,17 @@ public static class MessageTemplates
                     _ => throw new ArgumentException("A therapist hears of a pick or of none-work.", nameof(model)),
                 })),
                 new(new Link("Open the request (sign-in needed)", model.Link)),
+                new(Words("This email holds no details of the person or of what they wrote.")),
+            }),
+            MessageKind.TherapistSessionNote => ("About one of your sessions", new Paragraph[]
+            {
+                new(Words((model.SessionNote ?? throw new ArgumentException("A session note says what happened.", nameof(model))).Kind switch
+                {
+                    SessionNoteKind.CancelledByPerson => $"The person booked for {model.SessionNote.When} has cancelled the session. The time is free on your calendar again.",
+                    SessionNoteKind.AnotherTimeAsked => $"The person booked for {model.SessionNote.When} would like another time. The session stays on your calendar until you move it; their request is back in your queue.",
+                    _ => $"The session at {model.SessionNote.When} was cancelled because the person asked us to erase their details. They have been sent nothing; the time is free again.",
+                })),
+                new(new Link("Open the dashboard (sign-in needed)", model.Link)),
                 new(Words("This email holds no details of the person or of what they wrote.")),
             }),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a staff notice."),
@@ -294,10 +323,87 @@ public static class MessageTemplates
         [
             new(Words($"Thank you. You chose {session.When}, with {session.TherapistFirstName}.")),
             new(Words($"Where: {session.Where}")),
-            new(Words("A calendar invite is attached, if you'd like it in your own calendar. If you need to change or cancel, reply to this email and we'll sort it out together.")),
+            new(Words("A calendar invite is attached, if you'd like it in your own calendar.")),
+            SessionLinks(model.Links),
             new(Words("No need to reply.")),
         ]);
     }
+
+    private static SessionWords SessionOf(MessageModel model) =>
+        model.Session ?? throw new ArgumentException("A message about a session needs the session.", nameof(model));
+
+    private static (string, Paragraph[]) SessionBooked(MessageModel model)
+    {
+        var session = SessionOf(model);
+        return ("A session is booked for you",
+        [
+            new(Words($"{session.TherapistFirstName} has booked a session with you: {session.When}.")),
+            new(Words($"Where: {session.Where}")),
+            new(Words("A calendar invite is attached. If the time doesn't suit you, that's fine: you can cancel or ask for another time.")),
+            SessionLinks(model.Links),
+            new(Words("No need to reply.")),
+        ]);
+    }
+
+    private static (string, Paragraph[]) SessionMoved(MessageModel model)
+    {
+        var session = SessionOf(model);
+        return ("Your session has a new time",
+        [
+            new(Words($"{session.TherapistFirstName} has moved your session. It is now {session.When}.")),
+            new(Words($"Where: {session.Where}")),
+            new(Words("The calendar invite attached replaces the earlier one. If the new time doesn't suit you, you can cancel or ask for another time.")),
+            SessionLinks(model.Links),
+            new(Words("No need to reply.")),
+        ]);
+    }
+
+    private static (string, Paragraph[]) SessionCancelled(MessageModel model)
+    {
+        var session = SessionOf(model);
+        return ("About your session",
+        [
+            new(Words($"{session.TherapistFirstName} has had to cancel your session on {session.When}. We're sorry for the change.")),
+            new(Words("The calendar update attached takes it out of your calendar.")),
+            new(Words("Whenever you'd like to find another time, you're welcome to write to us, and we'll find one together.")),
+            new(Words("No need to reply.")),
+        ]);
+    }
+
+    private static (string, Paragraph[]) SessionReminder(MessageModel model)
+    {
+        var session = SessionOf(model);
+        return ("A note about your session",
+        [
+            new(Words($"A short reminder: your session with {session.TherapistFirstName} is on {session.When}.")),
+            new(Words($"Where: {session.Where}")),
+            SessionLinks(model.Links),
+            new(Words("No need to reply.")),
+        ]);
+    }
+
+    private static (string, Paragraph[]) CancelledAtTheirRequest(MessageModel model) =>
+        ("Your session is cancelled",
+        [
+            new(Words($"We've cancelled your session on {SessionOf(model).When}, as you asked. The calendar update attached takes it out of your calendar.")),
+            new(Words("If you'd like to find another time, whenever suits you, you're welcome to write.")),
+            new(Words("No need to reply.")),
+        ]);
+
+    private static (string, Paragraph[]) AnotherTimeAsked(MessageModel model)
+    {
+        var session = SessionOf(model);
+        return ("Thank you for letting us know",
+        [
+            new(Words($"Thank you for letting us know. Your session on {session.When} stays booked for now, and {session.TherapistFirstName} will look for another time and write to you.")),
+            new(Words("No need to reply.")),
+        ]);
+    }
+
+    // The session as it stands, and the way to quieten its reminders, side by side.
+    private static Paragraph SessionLinks(MessageLinks links) => new(
+        new Link("See, change or cancel this session", links.Manage ?? throw new ArgumentException("A message about a session carries its manage link.", nameof(links))), Break,
+        new Link("Turn off session reminders", links.Reminders ?? throw new ArgumentException("A message about a session carries its reminders link.", nameof(links))));
 
     private static (string, Paragraph[]) OtherTimesAsked(MessageModel model) =>
         ("Thank you for letting us know",

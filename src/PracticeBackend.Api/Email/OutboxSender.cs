@@ -93,7 +93,7 @@ public sealed partial class OutboxSender(
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         return await db.OutboxMessages.AsNoTracking()
             .Where(m => messageIds.Contains(m.Id) && m.Status == MessageStatus.Planned)
-            .Select(m => new { m.Id, Row = new PlannedRow(m.ClientId, m.Kind, m.SubjectId) })
+            .Select(m => new { m.Id, Row = new PlannedRow(m.ClientId, m.Kind, m.SubjectId, m.SubjectSequence) })
             .ToDictionaryAsync(m => m.Id, m => m.Row, cancellationToken);
     }
 
@@ -109,9 +109,16 @@ public sealed partial class OutboxSender(
         var staffRecipient = row.Kind.IsForStaff() ? await StaffRecipientAsync(row, cancellationToken) : null;
         if (row.Kind.IsForStaff() && staffRecipient is null)
         {
-            var reason = row.Kind == MessageKind.TherapistOfferAnswer ? NoTherapistAddress : NoOnDutyAddress;
+            var reason = ToTheTherapist(row.Kind) ? NoTherapistAddress : NoOnDutyAddress;
             await person.Withdraw(new WithdrawMessage(messageId, reason));
             LogNotSent(logger, messageId, reason);
+            return null;
+        }
+
+        if (await SessionMovedOnAsync(row, cancellationToken) is { } movedOn)
+        {
+            await person.Withdraw(new WithdrawMessage(messageId, movedOn));
+            LogNotSent(logger, messageId, movedOn);
             return null;
         }
 
@@ -139,7 +146,7 @@ public sealed partial class OutboxSender(
         return await RecordDespiteOutagesAsync(person, messageId, result);
     }
 
-    private sealed record PlannedRow(Guid? ClientId, MessageKind Kind, Guid? SubjectId);
+    private sealed record PlannedRow(Guid? ClientId, MessageKind Kind, Guid? SubjectId, int? SubjectSequence);
 
     private async Task<MessageStatus> RecordDespiteOutagesAsync(IClientGrain person, Guid messageId, TransportResult result)
     {
@@ -170,15 +177,15 @@ public sealed partial class OutboxSender(
     /// <summary>Who a staff notice goes to: an answer to an offer, to the therapist who made it; the rest, to the on-duty address.</summary>
     private async Task<MailboxAddress?> StaffRecipientAsync(PlannedRow row, CancellationToken cancellationToken)
     {
-        if (row.Kind != MessageKind.TherapistOfferAnswer)
+        if (!ToTheTherapist(row.Kind))
         {
             return OnDutyAddress is { } onDuty ? new MailboxAddress(practice.Value.Name, onDuty) : null;
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var therapist = await db.Offers.AsNoTracking().Where(o => o.Id == row.SubjectId)
-            .Join(db.Therapists, o => o.TherapistId, t => t.Id, (o, t) => new { t.Id, t.DisplayName })
-            .SingleOrDefaultAsync(cancellationToken);
+        var therapistId = await db.Offers.AsNoTracking().Where(o => o.Id == row.SubjectId).Select(o => (Guid?)o.TherapistId).SingleOrDefaultAsync(cancellationToken)
+            ?? await db.Appointments.AsNoTracking().Where(a => a.Id == row.SubjectId).Select(a => (Guid?)a.TherapistId).SingleOrDefaultAsync(cancellationToken);
+        var therapist = await db.Therapists.AsNoTracking().Where(t => t.Id == therapistId).Select(t => new { t.Id, t.DisplayName }).SingleOrDefaultAsync(cancellationToken);
         var address = therapist is null
             ? null
             : await db.Users.AsNoTracking().Where(u => u.TherapistId == therapist.Id && u.Email != null).Select(u => u.Email).FirstOrDefaultAsync(cancellationToken);
@@ -189,14 +196,18 @@ public sealed partial class OutboxSender(
     {
         var options = practice.Value;
         var now = clock.GetUtcNow();
-        var scheduled = message.SubjectId is { } offerId ? await ScheduledAsync(offerId, cancellationToken) : null;
+        var scheduled = message.SubjectId is { } subjectId ? await ScheduledAsync(subjectId, cancellationToken) : null;
         if (message.Kind.IsForStaff())
         {
             return Envelope(message.MessageId, now, MessageTemplates.RenderStaffNotice(message.Kind, new StaffNoticeModel(
                 options.Name,
                 StaffLinks.Request(options, message.RequestId ?? Guid.Empty),
                 ReceivedAt: message.RequestSubmittedAt is { } at ? InPracticeTime(at) : null,
-                OfferAnswer: scheduled?.Offer.Status)), staffRecipient!, automated: true);
+                OfferAnswer: scheduled?.Offer?.Status,
+                SessionNote: message.Kind == MessageKind.TherapistSessionNote && scheduled?.Appointment is { } noted
+                    ? new SessionNote(noted.Status == Domain.Scheduling.AppointmentStatus.Cancelled ? SessionNoteKind.CancelledByPerson : SessionNoteKind.AnotherTimeAsked,
+                        CalendarInvite.InWords(Utc(noted.StartsAt), scheduled.TherapistTimeZone))
+                    : null)), staffRecipient!, automated: true);
         }
 
         string? signer = null;
@@ -223,12 +234,12 @@ public sealed partial class OutboxSender(
 
         var to = phi.Unseal(message.EmailSealed)!;
         var mime = Envelope(message.MessageId, now, rendered, new MailboxAddress(name ?? "", to), automated: message.Kind != MessageKind.Personal);
-        if (message.Kind == MessageKind.BookingConfirmed && scheduled?.Appointment is { } session)
+        if (InviteMethod(message.Kind) is { } method && scheduled?.Appointment is { } session)
         {
             var organizer = new MailboxAddress(options.Name, email.Value.FromAddress);
-            var ics = CalendarInvite.Render(CalendarInvite.Request, session.Id, session.Sequence, Utc(session.StartsAt), Utc(session.EndsAt),
+            var ics = CalendarInvite.Render(method, session.Id, session.Sequence, Utc(session.StartsAt), Utc(session.EndsAt),
                 $"Appointment with {scheduled.FirstName}", scheduled.Where(options.Scheduling.Address), organizer, to, now);
-            mime.Body = CalendarInvite.Attach(rendered, CalendarInvite.Request, ics);
+            mime.Body = CalendarInvite.Attach(rendered, method, ics);
         }
         if (message.Kind.Rule().Row is MessageRow.AutomatedFollowUp or MessageRow.PersonalMessage)
         {
@@ -240,19 +251,51 @@ public sealed partial class OutboxSender(
         return mime;
     }
 
-    /// <summary>What an offer's messages say of it: the offer, its therapist's first name and video link, and the appointment a pick became.</summary>
-    private async Task<Scheduled?> ScheduledAsync(Guid offerId, CancellationToken cancellationToken)
+    private static bool ToTheTherapist(MessageKind kind) => kind is MessageKind.TherapistOfferAnswer or MessageKind.TherapistSessionNote;
+
+    /// <summary>Which calendar invite a message carries: a booking or a move asks, a cancellation cancels; the rest carry none.</summary>
+    private static string? InviteMethod(MessageKind kind) => kind switch
+    {
+        MessageKind.BookingConfirmed or MessageKind.SessionBooked or MessageKind.SessionMoved => CalendarInvite.Request,
+        MessageKind.SessionCancelled or MessageKind.CancelledAtTheirRequest => CalendarInvite.Cancel,
+        _ => null,
+    };
+
+    /// <summary>
+    /// What a message about an offer or a session says of it, as it stands now: the offer, the appointment
+    /// (the one a pick became, or the one the message is about), and the therapist's first name, zone and video link.
+    /// </summary>
+    private async Task<Scheduled?> ScheduledAsync(Guid subjectId, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var offer = await db.Offers.AsNoTracking().SingleOrDefaultAsync(o => o.Id == offerId, cancellationToken);
-        if (offer is null)
+        var offer = await db.Offers.AsNoTracking().SingleOrDefaultAsync(o => o.Id == subjectId, cancellationToken);
+        var appointmentId = offer is null ? subjectId : offer.AppointmentId;
+        var appointment = appointmentId is { } id ? await db.Appointments.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, cancellationToken) : null;
+        if ((offer?.TherapistId ?? appointment?.TherapistId) is not { } therapistId)
         {
             return null;
         }
 
-        var therapist = await db.Therapists.AsNoTracking().Where(t => t.Id == offer.TherapistId).Select(t => new { t.DisplayName, t.VideoLink }).SingleAsync(cancellationToken);
-        var appointment = offer.AppointmentId is { } id ? await db.Appointments.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, cancellationToken) : null;
-        return new Scheduled(offer, FirstName(therapist.DisplayName), therapist.VideoLink, appointment);
+        var therapist = await db.Therapists.AsNoTracking().Where(t => t.Id == therapistId).Select(t => new { t.DisplayName, t.VideoLink, t.TimeZone }).SingleAsync(cancellationToken);
+        return new Scheduled(offer, FirstName(therapist.DisplayName), therapist.VideoLink, therapist.TimeZone, appointment);
+    }
+
+    /// <summary>
+    /// A planned message about a session that has since been cancelled or changed (and whose person has not
+    /// been told yet) must not go as it is: a reminder of a cancelled session, say. Null when it may go.
+    /// </summary>
+    private async Task<string?> SessionMovedOnAsync(PlannedRow row, CancellationToken cancellationToken)
+    {
+        if (row.Kind is not (MessageKind.SessionReminder or MessageKind.SessionBooked or MessageKind.SessionMoved) || row.SubjectId is not { } appointmentId)
+        {
+            return null;
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var now = await db.Appointments.AsNoTracking().Where(a => a.Id == appointmentId).Select(a => new { a.Status, a.Sequence }).SingleOrDefaultAsync(cancellationToken);
+        return now is null || now.Status == Domain.Scheduling.AppointmentStatus.Cancelled
+            ? HoldReasons.SessionNotOn
+            : now.Sequence != row.SubjectSequence ? HoldReasons.Superseded : null;
     }
 
     /// <summary>The name a person would call their therapist by: the first word of the display name that is not a title.</summary>
@@ -264,17 +307,17 @@ public sealed partial class OutboxSender(
 
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
-    private sealed record Scheduled(OfferRow Offer, string FirstName, string? VideoLink, AppointmentRow? Appointment)
+    private sealed record Scheduled(OfferRow? Offer, string FirstName, string? VideoLink, string TherapistTimeZone, AppointmentRow? Appointment)
     {
         public OfferWords Words(string timeZone) => new(
             FirstName,
-            Offer.Format == Domain.Scheduling.SessionFormat.Video ? "by video" : "in person",
-            [.. Offer.Starts.Select(s => CalendarInvite.InWords(Utc(s), timeZone))]);
+            (Offer?.Format ?? Appointment?.Format) == Domain.Scheduling.SessionFormat.Video ? "by video" : "in person",
+            [.. (Offer?.Starts ?? []).Select(s => CalendarInvite.InWords(Utc(s), timeZone))]);
 
         public SessionWords? Session(string timeZone, string address) =>
             Appointment is { } booked ? new SessionWords(FirstName, CalendarInvite.InWords(Utc(booked.StartsAt), timeZone), Where(address)) : null;
 
-        public string Where(string address) => (Appointment?.Format ?? Offer.Format) == Domain.Scheduling.SessionFormat.Video
+        public string Where(string address) => (Appointment?.Format ?? Offer?.Format) == Domain.Scheduling.SessionFormat.Video
             ? VideoLink is { Length: > 0 } link ? $"by video, at {link}" : $"by video; {FirstName} will send the link before the session"
             : address is { Length: > 0 } ? $"in person, at {address}" : "in person, at the practice";
     }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using PracticeBackend.Grains;
+using PracticeBackend.Grains.Clients;
 using PracticeBackend.Grains.Data;
 using PracticeBackend.Grains.IntakeRequests;
 using PracticeBackend.Grains.Staff;
@@ -13,8 +14,51 @@ namespace PracticeBackend.Api.Jobs;
 /// which ends its follow-ups; (3) the therapist's grain notes that it was. Steps 2 and 3 are idempotent; run
 /// here right after step 1, and again by <see cref="BookingSweep"/> for any booking a failure left between.
 /// </summary>
-public sealed partial class BookingSteps(IGrainFactory grains, ILogger<BookingSteps> logger)
+public sealed partial class BookingSteps(IGrainFactory grains, OutboxSignal outbox, ILogger<BookingSteps> logger)
 {
+    /// <summary>
+    /// Every change to an appointment is told to its person the same way (ADR 0001): step 1 changed the
+    /// calendar and bumped the appointment's sequence; (2) the person's grain hears of that version and plans
+    /// what the table says; (3) the therapist's grain notes the sequence it was told. Idempotent.
+    /// </summary>
+    public async Task TellPersonAsync(AppointmentView appointment, bool anotherTimeAsked = false)
+    {
+        if (appointment.PersonTold && !anotherTimeAsked)
+        {
+            return;
+        }
+
+        var change = appointment.Status switch
+        {
+            Domain.Scheduling.AppointmentStatus.Cancelled => Domain.Messages.SessionChange.Cancelled,
+            Domain.Scheduling.AppointmentStatus.Confirmed => appointment.Sequence == 0 ? Domain.Messages.SessionChange.Booked : Domain.Messages.SessionChange.Moved,
+            _ => (Domain.Messages.SessionChange?)null,
+        };
+
+        // A session held or missed is nothing to tell anyone about.
+        if (change is { } told)
+        {
+            await grains.GetGrain<IClientGrain>(appointment.ClientId).TellSession(new SessionTold(
+                appointment.AppointmentId, appointment.IntakeId, told, appointment.Start, appointment.Sequence, appointment.ChangedByPerson, anotherTimeAsked));
+        }
+
+        await grains.GetGrain<ITherapistGrain>(appointment.TherapistId).MarkPersonTold(appointment.AppointmentId, appointment.Sequence);
+        outbox.Nudge();
+    }
+
+    /// <summary>Steps 2 and 3 right after step 1; a failure is left to the sweep, since the change itself stands.</summary>
+    public async Task TellPersonOrLeaveToSweepAsync(AppointmentView appointment)
+    {
+        try
+        {
+            await TellPersonAsync(appointment);
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException)
+        {
+            LogLeftToSweep(logger, appointment.AppointmentId, failure.GetType().Name);
+        }
+    }
+
     public async Task CompleteAsync(StaffActor actor, Guid therapistId, Guid appointmentId, Guid intakeId)
     {
         var marked = await grains.GetGrain<IIntakeRequestGrain>(intakeId).MarkBooked(new MarkBooked(actor, appointmentId));
@@ -49,7 +93,7 @@ public sealed partial class BookingSteps(IGrainFactory grains, ILogger<BookingSt
 }
 
 /// <summary>Every minute: bookings for a request whose request was not yet marked booked (a failure between the steps) are finished.</summary>
-public sealed partial class BookingSweep(IDbContextFactory<PracticeDbContext> contexts, BookingSteps steps, PracticeClock clock, ILogger<BookingSweep> logger)
+public sealed partial class BookingSweep(IDbContextFactory<PracticeDbContext> contexts, BookingSteps steps, IGrainFactory grains, PracticeClock clock, ILogger<BookingSweep> logger)
 {
     public const string RecurringJobId = "booking-sweep";
 
@@ -78,7 +122,28 @@ public sealed partial class BookingSweep(IDbContextFactory<PracticeDbContext> co
             }
         }
 
-        return unfinished.Count;
+        // Changes whose person has not heard of them yet (a failure between the steps).
+        var untold = await db.Appointments.AsNoTracking()
+            .Where(a => a.PersonToldSequence != a.Sequence && a.UpdatedAt < before)
+            .Select(a => new { a.Id, a.TherapistId })
+            .Take(500)
+            .ToListAsync(cancellationToken);
+        foreach (var change in untold)
+        {
+            try
+            {
+                if (await grains.GetGrain<ITherapistGrain>(change.TherapistId).GetAppointment(change.Id) is { PersonTold: false } view)
+                {
+                    await steps.TellPersonAsync(view);
+                }
+            }
+            catch (Exception failure) when (failure is not OperationCanceledException)
+            {
+                LogFailed(logger, change.Id, failure.GetType().Name);
+            }
+        }
+
+        return unfinished.Count + untold.Count;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Finishing booking {AppointmentId} failed ({ExceptionType}); the next sweep tries again")]

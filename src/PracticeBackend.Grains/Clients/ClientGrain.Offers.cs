@@ -50,6 +50,24 @@ public sealed partial class ClientGrain
         return new StaffCommandResult(outcome);
     }
 
+    public async Task<StaffCommandResult> TellSession(SessionTold told)
+    {
+        if (_rows is null)
+        {
+            return new StaffCommandResult(StaffCommandOutcome.NotFound);
+        }
+
+        var news = new SessionNews(told.AppointmentId, told.IntakeId, told.Change, told.StartsAt, told.Sequence, told.ByPerson);
+        var outcome = await WriteAsync((db, rows, now) => Task.FromResult(Outcome(told.AnotherTimeAsked
+            ? rows.Correspondence.AnotherTimeAsked(news, now)
+            : rows.Correspondence.SessionChanged(news, now))));
+        LogSessionTold(logger, ClientId, told.AppointmentId, told.Change, told.Sequence, outcome);
+        return new StaffCommandResult(outcome);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Client {ClientId}: appointment {AppointmentId} {Change} (sequence {Sequence}), told ({Outcome})")]
+    private static partial void LogSessionTold(ILogger logger, Guid clientId, Guid appointmentId, SessionChange change, int sequence, StaffCommandOutcome outcome);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Client {ClientId}: offer {OfferId} is {Status}, told ({Outcome})")]
     private static partial void LogOfferTold(ILogger logger, Guid clientId, Guid offerId, OfferStatus status, StaffCommandOutcome outcome);
 }

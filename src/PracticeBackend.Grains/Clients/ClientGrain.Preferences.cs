@@ -35,6 +35,8 @@ public sealed partial class ClientGrain
                 PreferenceKind.ChangePace => correspondence.ChangePace(command.Pace ?? correspondence.Contact.Pace, now),
                 PreferenceKind.NotNow => NotNow(rows, now),
                 PreferenceKind.ConfirmAddress => ConfirmAddress(rows, command.IntakeId, now),
+                PreferenceKind.RemindersOff => correspondence.TurnReminders(on: false, now),
+                PreferenceKind.RemindersOn => correspondence.TurnReminders(on: true, now),
                 _ => throw new ArgumentOutOfRangeException(nameof(command), command.Kind, null),
             };
 

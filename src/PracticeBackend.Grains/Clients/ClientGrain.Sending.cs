@@ -121,7 +121,8 @@ public sealed partial class ClientGrain
         var links = entry.Kind.IsForStaff()
             ? null
             : LinkTokens.Issue(db, rows.Client.Id, messageId, now.UtcDateTime, confirmAddress: entry.Kind == MessageKind.AddressConfirmation,
-                offerId: entry.Kind == MessageKind.OfferOfTimes ? entry.SubjectId : null);
+                offerId: entry.Kind == MessageKind.OfferOfTimes ? entry.SubjectId : null,
+                sessionSubjectId: entry.Kind is MessageKind.BookingConfirmed or MessageKind.SessionBooked or MessageKind.SessionMoved or MessageKind.SessionReminder ? entry.SubjectId : null);
         return new OutgoingMessage(
             messageId,
             entry.RequestId,

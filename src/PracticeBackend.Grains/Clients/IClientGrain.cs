@@ -46,7 +46,21 @@ public interface IClientGrain : IGrainWithGuidKey
 
     /// <summary>Step 2 of an offer (ADR 0001): where an offer of times for one of their requests stands now; what the table says follows. Idempotent.</summary>
     Task<StaffCommandResult> TellOffer(OfferNews news);
+
+    /// <summary>Step 2 of a calendar change (ADR 0001): one of their sessions was booked, moved or cancelled; what the table says follows. Idempotent.</summary>
+    Task<StaffCommandResult> TellSession(SessionTold told);
 }
+
+/// <param name="AnotherTimeAsked">The person asked for another time from their manage link (the session stands).</param>
+[GenerateSerializer, Immutable, Alias("practice.session-told")]
+public sealed record SessionTold(
+    [property: Id(0)] Guid AppointmentId,
+    [property: Id(1)] Guid? IntakeId,
+    [property: Id(2)] Domain.Messages.SessionChange Change,
+    [property: Id(3)] DateTimeOffset StartsAt,
+    [property: Id(4)] int Sequence,
+    [property: Id(5)] bool ByPerson,
+    [property: Id(6)] bool AnotherTimeAsked = false);
 
 [GenerateSerializer, Immutable, Alias("practice.offer-news")]
 public sealed record OfferNews([property: Id(0)] Guid IntakeId, [property: Id(1)] Guid OfferId, [property: Id(2)] Domain.Scheduling.OfferStatus Status);
@@ -123,7 +137,9 @@ public sealed record IssuedLinks(
     [property: Id(3)] string NotNow,
     [property: Id(4)] string Erase,
     [property: Id(5)] string? ConfirmAddress,
-    [property: Id(6)] string? Offer = null);
+    [property: Id(6)] string? Offer = null,
+    [property: Id(7)] string? Manage = null,
+    [property: Id(8)] string? Reminders = null);
 
 public enum DeliveryResult
 {
@@ -169,6 +185,9 @@ public enum PreferenceKind
 
     /// <summary>The owner of a stopped or paused address confirms that a request sent with it was theirs.</summary>
     ConfirmAddress = 6,
+
+    RemindersOff = 7,
+    RemindersOn = 8,
 }
 
 [GenerateSerializer, Immutable, Alias("practice.apply-preference")]

@@ -15,7 +15,8 @@ public static class LinkTokens
 
     /// <summary>Adds a token row per purpose for one message and returns the raw tokens (for the links only).</summary>
     /// <param name="offerId">For an offer of times: its link answers that offer.</param>
-    public static IssuedLinks Issue(PracticeDbContext db, Guid clientId, Guid outboxMessageId, DateTime now, bool confirmAddress, Guid? offerId = null)
+    /// <param name="sessionSubjectId">For a message about a booked session: the offer it was picked from, or the appointment; its manage link opens it.</param>
+    public static IssuedLinks Issue(PracticeDbContext db, Guid clientId, Guid outboxMessageId, DateTime now, bool confirmAddress, Guid? offerId = null, Guid? sessionSubjectId = null)
     {
         string Token(string purpose)
         {
@@ -26,7 +27,12 @@ public static class LinkTokens
                 ClientId = clientId,
                 OutboxMessageId = outboxMessageId,
                 Purpose = purpose,
-                SubjectId = purpose == TokenPurposes.Offer ? offerId : null,
+                SubjectId = purpose switch
+                {
+                    TokenPurposes.Offer => offerId,
+                    TokenPurposes.Manage => sessionSubjectId,
+                    _ => null,
+                },
                 TokenHash = Hash(token),
                 CreatedAt = now,
             });
@@ -40,6 +46,8 @@ public static class LinkTokens
             Token(TokenPurposes.NotNow),
             Token(TokenPurposes.Erase),
             confirmAddress ? Token(TokenPurposes.ConfirmAddress) : null,
-            offerId is null ? null : Token(TokenPurposes.Offer));
+            offerId is null ? null : Token(TokenPurposes.Offer),
+            sessionSubjectId is null ? null : Token(TokenPurposes.Manage),
+            sessionSubjectId is null ? null : Token(TokenPurposes.Reminders));
     }
 }

@@ -36,6 +36,15 @@ public sealed class AppointmentRow
     /// <summary>The calendar invite's SEQUENCE: bumped on every change.</summary>
     public int Sequence { get; set; }
 
+    /// <summary>The last change was the person's own (a pick, or their cancellation by link), not staff's.</summary>
+    public bool ChangedByPerson { get; set; }
+
+    /// <summary>
+    /// The <see cref="Sequence"/> the person's correspondence was last told of (step 3 of ADR 0001's
+    /// pattern); behind <see cref="Sequence"/> while that is still to do, and the booking sweep finishes it.
+    /// </summary>
+    public int? PersonToldSequence { get; set; }
+
     public DateTime CreatedAt { get; set; }
 
     public DateTime UpdatedAt { get; set; }

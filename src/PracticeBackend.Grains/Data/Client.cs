@@ -30,6 +30,9 @@ public sealed class Client
 
     public DateTime CreatedAt { get; set; }
 
+    /// <summary>The person turned session reminders off.</summary>
+    public bool RemindersOff { get; set; }
+
     public DateTime UpdatedAt { get; set; }
 
     /// <summary>When an admin erased this person's details; the row stays as an anonymous anchor for the audit trail.</summary>

@@ -129,8 +129,9 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         builder.HasIndex(m => new { m.IntakeRequestId, m.Kind })
             .IsUnique()
             .HasFilter("status <> 'Cancelled' AND kind <> 'Personal' AND subject_id IS NULL");
-        builder.HasIndex(m => new { m.SubjectId, m.Kind })
+        builder.HasIndex(m => new { m.SubjectId, m.Kind, m.SubjectSequence })
             .IsUnique()
+            .AreNullsDistinct(false)
             .HasFilter("status <> 'Cancelled' AND subject_id IS NOT NULL");
         builder.HasOne<Client>().WithMany().HasForeignKey(m => m.ClientId);
         builder.HasOne<IntakeRequest>().WithMany().HasForeignKey(m => m.IntakeRequestId);

@@ -14,7 +14,7 @@ public sealed class ContactToken
 
     public string Purpose { get; set; } = "";
 
-    /// <summary>For an offer's link: the offer it answers.</summary>
+    /// <summary>For an offer's or a session's link: the offer, or the appointment, it is about.</summary>
     public Guid? SubjectId { get; set; }
 
     public byte[] TokenHash { get; set; } = [];
@@ -38,5 +38,11 @@ public static class TokenPurposes
     /// <summary>Opens an offer of times: pick one, none work, or not now (the token row names the offer).</summary>
     public const string Offer = "offer";
 
-    public static readonly IReadOnlyList<string> All = [Stop, Pause, ChangePace, NotNow, Erase, ConfirmAddress, Offer];
+    /// <summary>Opens a booked session: see it as it stands now, cancel it, or ask for another time (the token row names the offer or appointment).</summary>
+    public const string Manage = "manage";
+
+    /// <summary>Turns session reminders off (and on again).</summary>
+    public const string Reminders = "reminders";
+
+    public static readonly IReadOnlyList<string> All = [Stop, Pause, ChangePace, NotNow, Erase, ConfirmAddress, Offer, Manage, Reminders];
 }

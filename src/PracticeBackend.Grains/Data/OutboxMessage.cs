@@ -20,8 +20,14 @@ public sealed class OutboxMessage
 
     public MessageKind Kind { get; set; }
 
-    /// <summary>The offer of times a message is about (every message an offer leads to names it).</summary>
+    /// <summary>The offer of times or the appointment a message is about.</summary>
     public Guid? SubjectId { get; set; }
+
+    /// <summary>For a message about an appointment: which version of it (its SEQUENCE).</summary>
+    public int? SubjectSequence { get; set; }
+
+    /// <summary>For a message about an appointment: when that version starts (reminders and staff notes are timed by it).</summary>
+    public DateTime? SessionStartsAt { get; set; }
 
     public MessageStatus Status { get; set; }
 

@@ -86,6 +86,7 @@ public sealed class CorrespondenceRows
         Client.PausedUntil = contact.PausedUntil?.UtcDateTime;
         Client.Pace = contact.Pace;
         Client.TimeZone = contact.TimeZone;
+        Client.RemindersOff = contact.RemindersOff;
         Client.UpdatedAt = now;
 
         // Every command writes the client row, so its xmin guards the whole aggregate: an activation that
@@ -119,6 +120,8 @@ public sealed class CorrespondenceRows
                     Kind = entry.Kind,
                     OutcomeReason = entry.OutcomeReason,
                     SubjectId = entry.SubjectId,
+                    SubjectSequence = entry.SubjectSequence,
+                    SessionStartsAt = entry.SessionStartsAt?.UtcDateTime,
                     CreatedAt = entry.CreatedAt.UtcDateTime,
                 };
                 db.OutboxMessages.Add(message);
@@ -150,7 +153,7 @@ public sealed class CorrespondenceRows
     public void Add(IntakeRequest request) => _requests.Add(request.Id, request);
 
     private static Contact ToContact(Client client) =>
-        new(client.ContactStatus, Utc(client.PausedUntil), client.Pace, client.TimeZone, client.ErasedAt is not null);
+        new(client.ContactStatus, Utc(client.PausedUntil), client.Pace, client.TimeZone, client.ErasedAt is not null, client.RemindersOff);
 
     private static RequestState ToState(IntakeRequest request) =>
         new(request.Id, request.Status, Utc(request.LastContactAt), request.AutomationStoppedReason, request.AwaitingAddressConfirmation);
@@ -161,6 +164,8 @@ public sealed class CorrespondenceRows
         RequestId = message.IntakeRequestId,
         Kind = message.Kind,
         SubjectId = message.SubjectId,
+        SubjectSequence = message.SubjectSequence,
+        SessionStartsAt = Utc(message.SessionStartsAt),
         Status = message.Status,
         CreatedAt = Utc(message.CreatedAt),
         DueAt = Utc(message.DueAt),

@@ -45,6 +45,9 @@ public interface ITherapistGrain : IGrainWithGuidKey
 
     /// <summary>One of their offers made in the last 90 days, or still open; null otherwise.</summary>
     Task<OfferView?> GetOffer(Guid offerId);
+
+    /// <summary>Step 3 of a calendar change: the person's correspondence has heard of this version of the appointment. Idempotent.</summary>
+    Task MarkPersonTold(Guid appointmentId, int sequence);
 }
 
 [GenerateSerializer, Immutable, Alias("practice.make-offer")]
@@ -138,7 +141,8 @@ public sealed record ChangeAppointment(
     [property: Id(1)] Guid AppointmentId,
     [property: Id(2)] AppointmentChangeKind Kind,
     [property: Id(3)] DateTimeOffset? Start = null,
-    [property: Id(4)] string? Reason = null);
+    [property: Id(4)] string? Reason = null,
+    [property: Id(5)] bool ByPerson = false);
 
 public enum AppointmentOutcome
 {
@@ -161,7 +165,9 @@ public sealed record AppointmentView(
     [property: Id(5)] DateTimeOffset End,
     [property: Id(6)] SessionFormat Format,
     [property: Id(7)] AppointmentStatus Status,
-    [property: Id(8)] int Sequence);
+    [property: Id(8)] int Sequence,
+    [property: Id(9)] bool ChangedByPerson = false,
+    [property: Id(10)] bool PersonTold = true);
 
 [GenerateSerializer, Immutable, Alias("practice.appointment-result")]
 public sealed record AppointmentResult([property: Id(0)] AppointmentOutcome Outcome, [property: Id(1)] AppointmentView? Appointment = null);

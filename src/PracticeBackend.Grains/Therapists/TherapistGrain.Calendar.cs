@@ -56,7 +56,8 @@ public sealed partial class TherapistGrain
 
     public async Task<AppointmentResult> ChangeAppointment(ChangeAppointment command)
     {
-        if (_therapist is null || !(command.Actor.IsAdmin || command.Actor.TherapistId == TherapistId))
+        // The practice's own steps (the person by their link, an erasure) act as the practice would.
+        if (_therapist is null || !(command.Actor.IsAdmin || command.Actor.IsSystem || command.Actor.TherapistId == TherapistId))
         {
             return new AppointmentResult(AppointmentOutcome.NotFound);
         }
@@ -89,6 +90,7 @@ public sealed partial class TherapistGrain
                 row.Status = decided.Status;
                 row.CancelReason = decided.Status == AppointmentStatus.Cancelled ? command.Reason : row.CancelReason;
                 row.Sequence++;
+                row.ChangedByPerson = command.ByPerson;
                 row.UpdatedAt = now;
             }
 
@@ -121,6 +123,28 @@ public sealed partial class TherapistGrain
             await ReloadOrForgetAsync();
             throw;
         }
+    }
+
+    public async Task MarkPersonTold(Guid appointmentId, int sequence)
+    {
+        if (!_appointments.ContainsKey(appointmentId))
+        {
+            await ReloadAsync(CancellationToken.None);
+        }
+
+        if (!_appointments.TryGetValue(appointmentId, out var row) || row.Sequence != sequence || row.PersonToldSequence == sequence)
+        {
+            return;
+        }
+
+        await WriteThroughAsync(async now =>
+        {
+            await using var db = await contexts.CreateDbContextAsync();
+            db.Appointments.Attach(row);
+            row.PersonToldSequence = sequence;
+            await db.SaveChangesAsync();
+            return true;
+        });
     }
 
     public Task<AppointmentView?> GetAppointment(Guid appointmentId) =>
@@ -204,7 +228,7 @@ public sealed partial class TherapistGrain
         row.Id, row.TherapistId, row.ClientId, row.IntakeRequestId,
         new DateTimeOffset(DateTime.SpecifyKind(row.StartsAt, DateTimeKind.Utc)),
         new DateTimeOffset(DateTime.SpecifyKind(row.EndsAt, DateTimeKind.Utc)),
-        row.Format, row.Status, row.Sequence);
+        row.Format, row.Status, row.Sequence, row.ChangedByPerson, row.PersonToldSequence == row.Sequence);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Therapist {TherapistId}: appointment {AppointmentId} is {Status}")]
     private static partial void LogCalendar(ILogger logger, Guid therapistId, Guid appointmentId, AppointmentStatus status);

@@ -91,6 +91,7 @@ public sealed partial class TherapistGrain
                     EndsAt = appointment.End.ToDateTimeUtc(),
                     Format = appointment.Format,
                     Status = AppointmentStatus.Confirmed,
+                    ChangedByPerson = true,
                     CreatedAt = now,
                     UpdatedAt = now,
                 };

@@ -276,7 +276,7 @@ public static class Offers
 }
 
 /// <summary>An offer's link: the token's hash finds the offer (never for an erased person), and the offer is shown in the person's own zone.</summary>
-internal sealed class OfferLinks(IDbContextFactory<PracticeDbContext> contexts, IGrainFactory grains, OfferSteps steps)
+internal sealed class OfferLinks(IDbContextFactory<PracticeDbContext> contexts, IGrainFactory grains, OfferSteps steps, BookingSteps bookings)
 {
     /// <summary>The person's answer, decided by the therapist's calendar; then the person and the therapist are told.</summary>
     public async Task<Offers.PersonAnswer> AnswerAsync(string token, OfferStatus answer, DateTimeOffset? start, string[]? usually, CancellationToken cancellationToken)
@@ -286,10 +286,15 @@ internal sealed class OfferLinks(IDbContextFactory<PracticeDbContext> contexts, 
             return new Offers.PersonAnswer(OfferOutcome.NotFound, null);
         }
 
-        var result = await grains.GetGrain<ITherapistGrain>(found.TherapistId).AnswerOffer(new AnswerOffer(found.OfferId, answer, start, usually));
+        var therapist = grains.GetGrain<ITherapistGrain>(found.TherapistId);
+        var result = await therapist.AnswerOffer(new AnswerOffer(found.OfferId, answer, start, usually));
         if (result is { Outcome: OfferOutcome.Done, Offer: { PersonTold: false } answered })
         {
             await steps.TellOrLeaveToSweepAsync(answered);
+            if (answered.AppointmentId is { } booked && await therapist.GetAppointment(booked) is { } appointment)
+            {
+                await bookings.TellPersonOrLeaveToSweepAsync(appointment);
+            }
         }
 
         return new Offers.PersonAnswer(result.Outcome, await ViewAsync(found, cancellationToken));

@@ -32,7 +32,7 @@ public static class EmailLinks
     /// What the page says afterwards; <see cref="AskAgainFor"/> when the choice was missing or not one
     /// offered; <see cref="OfferResume"/> when the way back (resuming a pause) belongs on the page.
     /// </summary>
-    public sealed record Answer(string Title, string Text, string? AskAgainFor = null, bool Gone = false, bool OfferResume = false);
+    public sealed record Answer(string Title, string Text, string? AskAgainFor = null, bool Gone = false, bool OfferResume = false, string ResumeLabel = "Resume emails now");
 
     internal sealed class LookHandler(IDbContextFactory<PracticeDbContext> contexts) : IRequestHandler<Look, string?>
     {
@@ -88,6 +88,12 @@ public static class EmailLinks
                     return confirmed.Change == ContactChange.Applied
                         ? new Answer("Thank you, we'll reply", "A person from our practice will read your message and reply, at the pace you chose. There's nothing else you need to do.")
                         : new Answer("Nothing to confirm", "This request was confirmed already, or is no longer open. Nothing has changed.");
+                case TokenPurposes.Reminders:
+                    var reminders = await client.ApplyPreference(new ApplyPreference(request.Resume ? PreferenceKind.RemindersOn : PreferenceKind.RemindersOff));
+                    outbox.Nudge();
+                    return request.Resume
+                        ? new Answer("Reminders are on again", "We'll send one short reminder before each session. Nothing else changes.")
+                        : new Answer("Reminders are off", $"We won't send reminders before your sessions. Your sessions stay as they are.{(reminders.Change == ContactChange.Unchanged ? " (They were off already.)" : "")}", OfferResume: true, ResumeLabel: "Turn reminders back on");
                 case TokenPurposes.Erase:
                     await client.EraseDetails(new EraseClient(StaffActor.System("self-service"), AuditActions.ClientErase));
                     return new Answer("Your details have been erased", "We've removed your name, contact details and what you wrote to us. We won't contact you again.");
@@ -112,7 +118,7 @@ public static class EmailLinks
             {
                 { Gone: true } => Page(practice.Value, answer.Title, answer.Text, null, HttpStatusCode.NotFound),
                 { AskAgainFor: { } purpose } => Ask(practice.Value, purpose, HttpStatusCode.BadRequest),
-                { OfferResume: true } => Page(practice.Value, answer.Title, answer.Text, "<p>Changed your mind?</p>" + Button("Resume emails now", "resume", "1")),
+                { OfferResume: true } => Page(practice.Value, answer.Title, answer.Text, "<p>Changed your mind?</p>" + Button(answer.ResumeLabel, "resume", "1")),
                 _ => Page(practice.Value, answer.Title, answer.Text, null),
             };
         }).DisableAntiforgery();
@@ -160,6 +166,8 @@ public static class EmailLinks
             Button("Close my request"), status),
         TokenPurposes.ConfirmAddress => Page(practice, "Was it you who wrote to us?", "If you sent us a message with this email address and would like a reply, confirm here. If not, you can close this page: nothing will change.",
             Button("Yes, it was me, please reply"), status),
+        TokenPurposes.Reminders => Page(practice, "Turn off session reminders?", "We'll stop sending the short note before each session. Your sessions stay as they are.",
+            Button("Turn off reminders"), status),
         TokenPurposes.Erase => Page(practice, "Erase your details?", "We'll remove your name, contact details and what you wrote to us, and we won't contact you again. This can't be undone.",
             Button("Erase my details"), status),
         _ => Page(practice, GoneTitle, GoneText, null, HttpStatusCode.NotFound),

@@ -83,6 +83,11 @@ public static class Appointments
                 await steps.CompleteOrLeaveToSweepAsync(actor, booked.TherapistId, booked.AppointmentId, intakeId);
             }
 
+            if (result is { Outcome: AppointmentOutcome.Done, Appointment: { } made })
+            {
+                await steps.TellPersonOrLeaveToSweepAsync(made);
+            }
+
             return result;
         }
 
@@ -107,7 +112,7 @@ public static class Appointments
         }
     }
 
-    internal sealed class ChangeHandler(IGrainFactory grains, StaffContext staff, IDbContextFactory<PracticeDbContext> contexts) : IRequestHandler<Change, AppointmentResult>
+    internal sealed class ChangeHandler(IGrainFactory grains, StaffContext staff, IDbContextFactory<PracticeDbContext> contexts, Jobs.BookingSteps steps) : IRequestHandler<Change, AppointmentResult>
     {
         public async Task<AppointmentResult> Handle(Change request, CancellationToken cancellationToken)
         {
@@ -118,8 +123,14 @@ public static class Appointments
                 return new AppointmentResult(AppointmentOutcome.NotFound);
             }
 
-            return await grains.GetGrain<ITherapistGrain>(therapistId.Value).ChangeAppointment(new ChangeAppointment(
+            var result = await grains.GetGrain<ITherapistGrain>(therapistId.Value).ChangeAppointment(new ChangeAppointment(
                 staff.Actor, request.AppointmentId, request.Kind, request.Start is { } start ? StartPattern.Parse(start).Value.ToDateTimeOffset() : null, request.Reason));
+            if (result is { Outcome: AppointmentOutcome.Done, Appointment: { } changed })
+            {
+                await steps.TellPersonOrLeaveToSweepAsync(changed);
+            }
+
+            return result;
         }
     }
 

@@ -241,6 +241,10 @@ namespace PracticeBackend.Grains.Data.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("cancel_reason");
 
+                    b.Property<bool>("ChangedByPerson")
+                        .HasColumnType("boolean")
+                        .HasColumnName("changed_by_person");
+
                     b.Property<Guid>("ClientId")
                         .HasColumnType("uuid")
                         .HasColumnName("client_id");
@@ -262,6 +266,10 @@ namespace PracticeBackend.Grains.Data.Migrations
                     b.Property<Guid?>("IntakeRequestId")
                         .HasColumnType("uuid")
                         .HasColumnName("intake_request_id");
+
+                    b.Property<int?>("PersonToldSequence")
+                        .HasColumnType("integer")
+                        .HasColumnName("person_told_sequence");
 
                     b.Property<DateTime?>("RequestBookedAt")
                         .HasColumnType("timestamp with time zone")
@@ -414,6 +422,10 @@ namespace PracticeBackend.Grains.Data.Migrations
                     b.Property<byte[]>("PhoneSealed")
                         .HasColumnType("bytea")
                         .HasColumnName("phone_sealed");
+
+                    b.Property<bool>("RemindersOff")
+                        .HasColumnType("boolean")
+                        .HasColumnName("reminders_off");
 
                     b.Property<string>("TimeZone")
                         .IsRequired()
@@ -876,6 +888,10 @@ namespace PracticeBackend.Grains.Data.Migrations
                         .HasColumnType("character varying(512)")
                         .HasColumnName("server_reply");
 
+                    b.Property<DateTime?>("SessionStartsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("session_starts_at");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -891,6 +907,10 @@ namespace PracticeBackend.Grains.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("subject_id");
 
+                    b.Property<int?>("SubjectSequence")
+                        .HasColumnType("integer")
+                        .HasColumnName("subject_sequence");
+
                     b.HasKey("Id")
                         .HasName("pk_outbox_messages");
 
@@ -905,10 +925,12 @@ namespace PracticeBackend.Grains.Data.Migrations
                     b.HasIndex("Status", "DueAt")
                         .HasDatabaseName("ix_outbox_messages_status_due_at");
 
-                    b.HasIndex("SubjectId", "Kind")
+                    b.HasIndex("SubjectId", "Kind", "SubjectSequence")
                         .IsUnique()
-                        .HasDatabaseName("ix_outbox_messages_subject_id_kind")
+                        .HasDatabaseName("ix_outbox_messages_subject_id_kind_subject_sequence")
                         .HasFilter("status <> 'Cancelled' AND subject_id IS NOT NULL");
+
+                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("SubjectId", "Kind", "SubjectSequence"), false);
 
                     b.ToTable("outbox_messages", (string)null);
                 });

@@ -13,8 +13,8 @@ using PracticeBackend.Grains.Data;
 namespace PracticeBackend.Grains.Data.Migrations
 {
     [DbContext(typeof(PracticeDbContext))]
-    [Migration("20261202053421_Offers")]
-    partial class Offers
+    [Migration("20261202054359_Scheduling")]
+    partial class Scheduling
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -244,6 +244,10 @@ namespace PracticeBackend.Grains.Data.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("cancel_reason");
 
+                    b.Property<bool>("ChangedByPerson")
+                        .HasColumnType("boolean")
+                        .HasColumnName("changed_by_person");
+
                     b.Property<Guid>("ClientId")
                         .HasColumnType("uuid")
                         .HasColumnName("client_id");
@@ -265,6 +269,10 @@ namespace PracticeBackend.Grains.Data.Migrations
                     b.Property<Guid?>("IntakeRequestId")
                         .HasColumnType("uuid")
                         .HasColumnName("intake_request_id");
+
+                    b.Property<int?>("PersonToldSequence")
+                        .HasColumnType("integer")
+                        .HasColumnName("person_told_sequence");
 
                     b.Property<DateTime?>("RequestBookedAt")
                         .HasColumnType("timestamp with time zone")
@@ -417,6 +425,10 @@ namespace PracticeBackend.Grains.Data.Migrations
                     b.Property<byte[]>("PhoneSealed")
                         .HasColumnType("bytea")
                         .HasColumnName("phone_sealed");
+
+                    b.Property<bool>("RemindersOff")
+                        .HasColumnType("boolean")
+                        .HasColumnName("reminders_off");
 
                     b.Property<string>("TimeZone")
                         .IsRequired()
@@ -879,6 +891,10 @@ namespace PracticeBackend.Grains.Data.Migrations
                         .HasColumnType("character varying(512)")
                         .HasColumnName("server_reply");
 
+                    b.Property<DateTime?>("SessionStartsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("session_starts_at");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -894,6 +910,10 @@ namespace PracticeBackend.Grains.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("subject_id");
 
+                    b.Property<int?>("SubjectSequence")
+                        .HasColumnType("integer")
+                        .HasColumnName("subject_sequence");
+
                     b.HasKey("Id")
                         .HasName("pk_outbox_messages");
 
@@ -908,10 +928,12 @@ namespace PracticeBackend.Grains.Data.Migrations
                     b.HasIndex("Status", "DueAt")
                         .HasDatabaseName("ix_outbox_messages_status_due_at");
 
-                    b.HasIndex("SubjectId", "Kind")
+                    b.HasIndex("SubjectId", "Kind", "SubjectSequence")
                         .IsUnique()
-                        .HasDatabaseName("ix_outbox_messages_subject_id_kind")
+                        .HasDatabaseName("ix_outbox_messages_subject_id_kind_subject_sequence")
                         .HasFilter("status <> 'Cancelled' AND subject_id IS NOT NULL");
+
+                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("SubjectId", "Kind", "SubjectSequence"), false);
 
                     b.ToTable("outbox_messages", (string)null);
                 });

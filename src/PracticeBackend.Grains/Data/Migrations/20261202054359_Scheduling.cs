@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace PracticeBackend.Grains.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class Offers : Migration
+    public partial class Scheduling : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -23,10 +23,22 @@ namespace PracticeBackend.Grains.Data.Migrations
                 maxLength: 500,
                 nullable: true);
 
+            migrationBuilder.AddColumn<DateTime>(
+                name: "session_starts_at",
+                table: "outbox_messages",
+                type: "timestamp with time zone",
+                nullable: true);
+
             migrationBuilder.AddColumn<Guid>(
                 name: "subject_id",
                 table: "outbox_messages",
                 type: "uuid",
+                nullable: true);
+
+            migrationBuilder.AddColumn<int>(
+                name: "subject_sequence",
+                table: "outbox_messages",
+                type: "integer",
                 nullable: true);
 
             migrationBuilder.AddColumn<Guid>(
@@ -34,6 +46,29 @@ namespace PracticeBackend.Grains.Data.Migrations
                 table: "contact_tokens",
                 type: "uuid",
                 nullable: true);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "reminders_off",
+                table: "clients",
+                type: "boolean",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "changed_by_person",
+                table: "appointments",
+                type: "boolean",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.AddColumn<int>(
+                name: "person_told_sequence",
+                table: "appointments",
+                type: "integer",
+                nullable: true);
+
+            // Sessions booked before the person was told of any: nothing to tell them now, years later.
+            migrationBuilder.Sql("UPDATE appointments SET person_told_sequence = sequence;");
 
             migrationBuilder.CreateTable(
                 name: "offers",
@@ -88,11 +123,12 @@ namespace PracticeBackend.Grains.Data.Migrations
                 filter: "status <> 'Cancelled' AND kind <> 'Personal' AND subject_id IS NULL");
 
             migrationBuilder.CreateIndex(
-                name: "ix_outbox_messages_subject_id_kind",
+                name: "ix_outbox_messages_subject_id_kind_subject_sequence",
                 table: "outbox_messages",
-                columns: new[] { "subject_id", "kind" },
+                columns: new[] { "subject_id", "kind", "subject_sequence" },
                 unique: true,
-                filter: "status <> 'Cancelled' AND subject_id IS NOT NULL");
+                filter: "status <> 'Cancelled' AND subject_id IS NOT NULL")
+                .Annotation("Npgsql:NullsDistinct", false);
 
             migrationBuilder.CreateIndex(
                 name: "ix_offers_client_id",
@@ -135,7 +171,7 @@ namespace PracticeBackend.Grains.Data.Migrations
                 table: "outbox_messages");
 
             migrationBuilder.DropIndex(
-                name: "ix_outbox_messages_subject_id_kind",
+                name: "ix_outbox_messages_subject_id_kind_subject_sequence",
                 table: "outbox_messages");
 
             migrationBuilder.DropColumn(
@@ -143,12 +179,32 @@ namespace PracticeBackend.Grains.Data.Migrations
                 table: "therapists");
 
             migrationBuilder.DropColumn(
+                name: "session_starts_at",
+                table: "outbox_messages");
+
+            migrationBuilder.DropColumn(
                 name: "subject_id",
+                table: "outbox_messages");
+
+            migrationBuilder.DropColumn(
+                name: "subject_sequence",
                 table: "outbox_messages");
 
             migrationBuilder.DropColumn(
                 name: "subject_id",
                 table: "contact_tokens");
+
+            migrationBuilder.DropColumn(
+                name: "reminders_off",
+                table: "clients");
+
+            migrationBuilder.DropColumn(
+                name: "changed_by_person",
+                table: "appointments");
+
+            migrationBuilder.DropColumn(
+                name: "person_told_sequence",
+                table: "appointments");
 
             migrationBuilder.CreateIndex(
                 name: "ix_outbox_messages_intake_request_id_kind",
