@@ -95,6 +95,28 @@ public sealed class SessionLifecycleTests(FollowUpApp app)
         Assert.Equal("booked", (await app.StaffDetailAsync(intake)).GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task AnErasure_CancelsTheirFutureSessions_TellsTheTherapist_AndSendsThePersonNothing()
+    {
+        var (person, intake, client, therapist) = await AssignedAsync();
+        var booked = await therapist.PostAsJsonAsync("/api/staff/appointments", new { therapistId = Id(therapist), clientId = client, intakeId = intake, start = Iso(Day(3).AddHours(16)), format = "video" });
+        Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+        var appointmentId = (await booked.JsonAsync()).GetProperty("appointmentId").GetGuid();
+        await app.DeliverDueAsync();
+        var before = app.MailTo(person).Count;
+
+        using var anonymous = app.CreateClient();
+        var erased = await anonymous.PostAsync(app.Link(Assert.Single(app.MailTo(person), m => m.Subject == "A session is booked for you"), "Erase my data"), new FormUrlEncodedContent([]));
+        Assert.Equal(HttpStatusCode.OK, erased.StatusCode);
+        await app.AdvanceAsync(TimeSpan.FromDays(4), TimeSpan.FromHours(6));
+
+        Assert.Equal(1, await app.ScalarAsync($"SELECT count(*) FROM appointments WHERE id = '{appointmentId}' AND status = 'Cancelled' AND cancel_reason = 'client-erased'"));
+        Assert.Equal(before, app.MailTo(person).Count);
+        var note = Assert.Single(app.MailTo(TherapistEmail(therapist)));
+        Assert.Contains("asked us to erase their details", note.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain(person, note.TextBody, StringComparison.Ordinal);
+    }
+
     private static void AssertInvite(MimeMessage message, string method, Guid appointmentId, int sequence, DateTimeOffset start)
     {
         var part = message.BodyParts.OfType<MimePart>().First(p => p.ContentType.IsMimeType("text", "calendar"));

@@ -102,7 +102,7 @@ public sealed partial class OutboxSender(
         if (row.ClientId is null)
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            return await SendPracticeNoteAsync(db, messageId, session, cancellationToken);
+            return await SendPracticeNoteAsync(db, messageId, row, session, cancellationToken);
         }
 
         var person = grains.GetGrain<IClientGrain>(row.ClientId.Value);
@@ -323,9 +323,9 @@ public sealed partial class OutboxSender(
     }
 
     /// <summary>A practice-wide note: claimed, sent and recorded here.</summary>
-    private async Task<MessageStatus?> SendPracticeNoteAsync(PracticeDbContext db, Guid messageId, IMailSession session, CancellationToken cancellationToken)
+    private async Task<MessageStatus?> SendPracticeNoteAsync(PracticeDbContext db, Guid messageId, PlannedRow row, IMailSession session, CancellationToken cancellationToken)
     {
-        if (await ClaimPracticeNoteAsync(db, messageId, cancellationToken) is not { } mime)
+        if (await ClaimPracticeNoteAsync(db, messageId, row, cancellationToken) is not { } mime)
         {
             return null;
         }
@@ -363,20 +363,33 @@ public sealed partial class OutboxSender(
     /// Practice-wide notes (no person): composed first (so a failure there leaves the note planned, not
     /// half-claimed), then claimed by a guarded update, since no person's rules apply.
     /// </summary>
-    private async Task<MimeMessage?> ClaimPracticeNoteAsync(PracticeDbContext db, Guid messageId, CancellationToken cancellationToken)
+    private async Task<MimeMessage?> ClaimPracticeNoteAsync(PracticeDbContext db, Guid messageId, PlannedRow row, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var options = practice.Value;
-        if (OnDutyAddress is not { } onDuty)
+        if (await StaffRecipientAsync(row, cancellationToken) is not { } recipient)
         {
+            var reason = ToTheTherapist(row.Kind) ? NoTherapistAddress : NoOnDutyAddress;
             await db.OutboxMessages.Where(m => m.Id == messageId && m.Status == MessageStatus.Planned)
-                .ExecuteUpdateAsync(m => m.SetProperty(x => x.Status, MessageStatus.Cancelled).SetProperty(x => x.StatusReason, NoOnDutyAddress), cancellationToken);
+                .ExecuteUpdateAsync(m => m.SetProperty(x => x.Status, MessageStatus.Cancelled).SetProperty(x => x.StatusReason, reason), cancellationToken);
             return null;
         }
 
-        var counts = await WaitingForAFirstReply.CountAsync(db, now, cancellationToken);
-        var rendered = MessageTemplates.RenderStaffNotice(MessageKind.StaffWaitingNote, new StaffNoticeModel(options.Name, StaffLinks.Queue(options), Waiting: counts));
-        var mime = Envelope(messageId, clock.GetUtcNow(), rendered, new MailboxAddress(options.Name, onDuty), automated: true);
+        RenderedMessage rendered;
+        if (row.Kind == MessageKind.TherapistSessionNote)
+        {
+            // A session cancelled by an erasure: all that is left to say is when it was, in the therapist's own zone.
+            var scheduled = await ScheduledAsync(row.SubjectId ?? Guid.Empty, cancellationToken);
+            var when = scheduled?.Appointment is { } session ? CalendarInvite.InWords(Utc(session.StartsAt), scheduled.TherapistTimeZone) : "a time on your calendar";
+            rendered = MessageTemplates.RenderStaffNotice(row.Kind, new StaffNoticeModel(options.Name, StaffLinks.Queue(options), SessionNote: new SessionNote(SessionNoteKind.CancelledByErasure, when)));
+        }
+        else
+        {
+            var counts = await WaitingForAFirstReply.CountAsync(db, now, cancellationToken);
+            rendered = MessageTemplates.RenderStaffNotice(MessageKind.StaffWaitingNote, new StaffNoticeModel(options.Name, StaffLinks.Queue(options), Waiting: counts));
+        }
+
+        var mime = Envelope(messageId, clock.GetUtcNow(), rendered, recipient, automated: true);
         var claimed = await db.OutboxMessages
             .Where(m => m.Id == messageId && m.Status == MessageStatus.Planned && m.DueAt <= now)
             .ExecuteUpdateAsync(m => m.SetProperty(x => x.Status, MessageStatus.Sending)

@@ -14,8 +14,68 @@ namespace PracticeBackend.Api.Jobs;
 /// which ends its follow-ups; (3) the therapist's grain notes that it was. Steps 2 and 3 are idempotent; run
 /// here right after step 1, and again by <see cref="BookingSweep"/> for any booking a failure left between.
 /// </summary>
-public sealed partial class BookingSteps(IGrainFactory grains, OutboxSignal outbox, ILogger<BookingSteps> logger)
+public sealed partial class BookingSteps(IGrainFactory grains, OutboxSignal outbox, IDbContextFactory<PracticeDbContext> contexts, PracticeClock clock, ILogger<BookingSteps> logger)
 {
+    /// <summary>Who the calendar and the audit trail name when an erasure cancels sessions.</summary>
+    private static readonly StaffActor Erasure = StaffActor.System("erasure");
+
+    /// <summary>
+    /// After an erasure: each future session of an erased person (one person, or all, for the sweep) is
+    /// cancelled on its therapist's calendar, and the therapist gets a note without PHI; the person is sent
+    /// nothing (their correspondence is erased). The note is a practice-wide row, since nothing may go from
+    /// an erased person's correspondence.
+    /// </summary>
+    public async Task CancelSessionsOfErasedOrLeaveToSweepAsync(Guid clientId)
+    {
+        try
+        {
+            await CancelSessionsOfErasedAsync(clientId, CancellationToken.None);
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException)
+        {
+            LogErasureLeftToSweep(logger, clientId, failure.GetType().Name);
+        }
+    }
+
+    public async Task<int> CancelSessionsOfErasedAsync(Guid? clientId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var sessions = await db.Appointments.AsNoTracking()
+            .Where(a => a.Status == Domain.Scheduling.AppointmentStatus.Confirmed && a.StartsAt > now && (clientId == null || a.ClientId == clientId))
+            .Where(a => db.Clients.Any(c => c.Id == a.ClientId && c.ErasedAt != null))
+            .Select(a => new { a.Id, a.TherapistId })
+            .Take(500)
+            .ToListAsync(cancellationToken);
+        foreach (var session in sessions)
+        {
+            var result = await grains.GetGrain<ITherapistGrain>(session.TherapistId)
+                .ChangeAppointment(new ChangeAppointment(Erasure, session.Id, AppointmentChangeKind.Cancel, Reason: "client-erased"));
+            if (result is not { Outcome: AppointmentOutcome.Done, Appointment: { } cancelled })
+            {
+                continue;
+            }
+
+            db.OutboxMessages.Add(new OutboxMessage
+            {
+                Id = Guid.CreateVersion7(),
+                Kind = Domain.Messages.MessageKind.TherapistSessionNote,
+                Status = Domain.Messages.MessageStatus.Planned,
+                SubjectId = cancelled.AppointmentId,
+                SubjectSequence = cancelled.Sequence,
+                SessionStartsAt = cancelled.Start.UtcDateTime,
+                DueAt = now,
+                DueRule = Domain.Messages.TimingRules.AtOnce,
+                CreatedAt = now,
+            });
+            await db.SaveChangesAsync(cancellationToken);
+            await TellPersonAsync(cancelled);
+            LogErasedSessionCancelled(logger, cancelled.AppointmentId);
+        }
+
+        return sessions.Count;
+    }
+
     /// <summary>
     /// Every change to an appointment is told to its person the same way (ADR 0001): step 1 changed the
     /// calendar and bumped the appointment's sequence; (2) the person's grain hears of that version and plans
@@ -85,6 +145,12 @@ public sealed partial class BookingSteps(IGrainFactory grains, OutboxSignal outb
         }
     }
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Client {ClientId}: cancelling the sessions of an erasure failed ({ExceptionType}); the booking sweep finishes it")]
+    private static partial void LogErasureLeftToSweep(ILogger logger, Guid clientId, string exceptionType);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Appointment {AppointmentId} cancelled: its person's details were erased")]
+    private static partial void LogErasedSessionCancelled(ILogger logger, Guid appointmentId);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Appointment {AppointmentId}: request {IntakeId} not marked booked ({Outcome})")]
     private static partial void LogNotMarked(ILogger logger, Guid appointmentId, Guid intakeId, StaffCommandOutcome outcome);
 
@@ -143,7 +209,10 @@ public sealed partial class BookingSweep(IDbContextFactory<PracticeDbContext> co
             }
         }
 
-        return unfinished.Count + untold.Count;
+        // Future sessions of someone erased, should the erasure's own step have failed.
+        var erased = await steps.CancelSessionsOfErasedAsync(null, cancellationToken);
+
+        return unfinished.Count + untold.Count + erased;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Finishing booking {AppointmentId} failed ({ExceptionType}); the next sweep tries again")]

@@ -40,7 +40,7 @@ public static class EmailLinks
             (await FindAsync(contexts, request.Token))?.Purpose;
     }
 
-    internal sealed class ActHandler(IDbContextFactory<PracticeDbContext> contexts, IGrainFactory grains, OutboxSignal outbox)
+    internal sealed class ActHandler(IDbContextFactory<PracticeDbContext> contexts, IGrainFactory grains, OutboxSignal outbox, BookingSteps bookings)
         : IRequestHandler<Act, Answer>
     {
         public async Task<Answer> Handle(Act request, CancellationToken cancellationToken)
@@ -96,6 +96,8 @@ public static class EmailLinks
                         : new Answer("Reminders are off", $"We won't send reminders before your sessions. Your sessions stay as they are.{(reminders.Change == ContactChange.Unchanged ? " (They were off already.)" : "")}", OfferResume: true, ResumeLabel: "Turn reminders back on");
                 case TokenPurposes.Erase:
                     await client.EraseDetails(new EraseClient(StaffActor.System("self-service"), AuditActions.ClientErase));
+                    await bookings.CancelSessionsOfErasedOrLeaveToSweepAsync(found.ClientId);
+                    outbox.Nudge();
                     return new Answer("Your details have been erased", "We've removed your name, contact details and what you wrote to us. We won't contact you again.");
                 default:
                     return new Answer(GoneTitle, GoneText, Gone: true);

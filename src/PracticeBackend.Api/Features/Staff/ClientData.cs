@@ -82,10 +82,18 @@ public static class ClientData
 
     public sealed record EraseRecord(Guid ClientId) : IRequest<StaffCommandResult>;
 
-    internal sealed class EraseHandler(IGrainFactory grains, StaffContext staff) : IRequestHandler<EraseRecord, StaffCommandResult>
+    internal sealed class EraseHandler(IGrainFactory grains, StaffContext staff, Jobs.BookingSteps steps) : IRequestHandler<EraseRecord, StaffCommandResult>
     {
-        public Task<StaffCommandResult> Handle(EraseRecord request, CancellationToken cancellationToken) =>
-            grains.GetGrain<IClientGrain>(request.ClientId).EraseDetails(new EraseClient(staff.Actor, AuditActions.ClientErase));
+        public async Task<StaffCommandResult> Handle(EraseRecord request, CancellationToken cancellationToken)
+        {
+            var result = await grains.GetGrain<IClientGrain>(request.ClientId).EraseDetails(new EraseClient(staff.Actor, AuditActions.ClientErase));
+            if (result.Outcome == StaffCommandOutcome.Done)
+            {
+                await steps.CancelSessionsOfErasedOrLeaveToSweepAsync(request.ClientId);
+            }
+
+            return result;
+        }
     }
 
     public static void Map(IEndpointRouteBuilder staffGroup)
