@@ -115,7 +115,7 @@ public sealed class ApiContractTests(ApiFixture app)
     {
         var operations = Operations((await ApiContracts.ForAsync()).Document).ToList();
 
-        Assert.Equal(33, operations.Count);
+        Assert.Equal(35, operations.Count);
         Assert.Equal(operations.Count, operations.Select(o => o.Operation["operationId"]?.GetValue<string>()).Distinct().Count());
         Assert.All(operations, o =>
         {

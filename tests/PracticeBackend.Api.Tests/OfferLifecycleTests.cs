@@ -55,6 +55,8 @@ public sealed class OfferLifecycleTests(FollowUpApp app)
         var start = times[1].GetProperty("start").GetDateTimeOffset();
         AssertValidRequest(raw, calendarPart, appointmentId, start, person);
         Assert.DoesNotContain("arm's length", raw, StringComparison.Ordinal);
+        Assert.Contains("Where: by video, at https://video.example/ines", confirmation.TextBody, StringComparison.Ordinal);
+        Assert.Equal("by video, at https://video.example/ines", Ical.Net.Calendar.Load(raw)!.Events.Single().Location);
         Assert.Equal("booked", detail.GetProperty("status").GetString());
         Assert.Equal("picked", detail.GetProperty("offers")[0].GetProperty("status").GetString());
         Assert.Equal(1, await app.ScalarAsync($"SELECT count(*) FROM appointments WHERE id = '{appointmentId}' AND status = 'Confirmed' AND request_booked_at IS NOT NULL"));
@@ -216,9 +218,16 @@ public sealed class OfferLifecycleTests(FollowUpApp app)
 
     private async Task<StaffMember> TherapistAsync(HttpClient admin)
     {
+        var badLink = await admin.PostAsJsonAsync("/api/staff/therapists", new
+        {
+            displayName = "Dr. Ines Halvorsen", formats = new[] { "video" }, timeZone = "America/Chicago", videoLink = "http://video.example/ines",
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, badLink.StatusCode);
+        Assert.Equal(["videoLink"], (await badLink.JsonAsync()).GetProperty("errors").EnumerateObject().Select(e => e.Name));
         var profile = await admin.PostAsJsonAsync("/api/staff/therapists", new
         {
             displayName = "Dr. Ines Halvorsen", specialties = new[] { "attachment" }, formats = new[] { "video", "in-person" }, acceptingNewClients = true, timeZone = "America/Chicago",
+            videoLink = "https://video.example/ines",
         });
         Assert.Equal(HttpStatusCode.Created, profile.StatusCode);
         var id = (await profile.JsonAsync()).GetProperty("id").GetGuid();

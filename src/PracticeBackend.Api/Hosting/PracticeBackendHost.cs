@@ -121,6 +121,7 @@ public static class PracticeBackendHost
         Therapists.Map(staff);
         Availability.Map(staff);
         Appointments.Map(staff);
+        CalendarFeed.Map(staff, app);
         InviteStaff.Map(staff, auth);
         ClientData.Map(staff);
         AuditLog.Map(staff);

@@ -52,6 +52,12 @@ public sealed class SchedulingSettings
     /// <summary>How long an offer's times stay held for the person before they go back (and one quiet note says so).</summary>
     [Range(24, 24 * 14)]
     public int OfferHoldHours { get; set; } = 72;
+
+    /// <summary>
+    /// A therapist's calendar feed names each session by the person's initials; true shows their first
+    /// name instead. The feed leaves the practice (for Google or Apple), so the default is the less.
+    /// </summary>
+    public bool FeedShowsFirstNames { get; set; }
 }
 
 public sealed class PracticeEmailSettings

@@ -68,6 +68,7 @@ internal sealed class TherapistConfiguration : IEntityTypeConfiguration<Therapis
         builder.PrimitiveCollection(t => t.Formats).ElementType(e => e.HasConversion<string>());
         builder.Property(t => t.Availability).HasColumnType("jsonb");
         builder.Property(t => t.VideoLink).HasMaxLength(500);
+        builder.HasIndex(t => t.CalendarFeedTokenHash).IsUnique().HasFilter("calendar_feed_token_hash IS NOT NULL");
         builder.Property(t => t.Version).IsRowVersion();
     }
 }

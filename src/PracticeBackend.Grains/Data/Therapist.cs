@@ -20,6 +20,9 @@ public sealed class Therapist
     /// <summary>Where their video sessions happen (an https link), shown in video confirmations and invites.</summary>
     public string? VideoLink { get; set; }
 
+    /// <summary>SHA-256 of the secret in their calendar feed's address; null when there is none (revoked, or never made).</summary>
+    public byte[]? CalendarFeedTokenHash { get; set; }
+
     /// <summary>When they work (<see cref="Therapists.AvailabilityDocument"/> as JSON); null until they have said.</summary>
     public string? Availability { get; set; }
 

@@ -46,9 +46,15 @@ public interface ITherapistGrain : IGrainWithGuidKey
     /// <summary>One of their offers made in the last 90 days, or still open; null otherwise.</summary>
     Task<OfferView?> GetOffer(Guid offerId);
 
+    /// <summary>Replaces (a new token's hash) or revokes (null) the secret address of their calendar feed: the therapist themselves, or admins.</summary>
+    Task<StaffCommandResult> SetCalendarFeed(SetCalendarFeed command);
+
     /// <summary>Step 3 of a calendar change: the person's correspondence has heard of this version of the appointment. Idempotent.</summary>
     Task MarkPersonTold(Guid appointmentId, int sequence);
 }
+
+[GenerateSerializer, Immutable, Alias("practice.set-calendar-feed")]
+public sealed record SetCalendarFeed([property: Id(0)] StaffActor Actor, [property: Id(1)] byte[]? TokenHash);
 
 [GenerateSerializer, Immutable, Alias("practice.make-offer")]
 public sealed record MakeOffer(
@@ -188,7 +194,8 @@ public sealed record TherapistProfile(
     [property: Id(1)] string[] Specialties,
     [property: Id(2)] PreferredFormat[] Formats,
     [property: Id(3)] bool AcceptingNewClients,
-    [property: Id(4)] string TimeZone);
+    [property: Id(4)] string TimeZone,
+    [property: Id(5)] string? VideoLink = null);
 
 [GenerateSerializer, Immutable, Alias("practice.save-therapist-profile")]
 public sealed record SaveTherapistProfile(

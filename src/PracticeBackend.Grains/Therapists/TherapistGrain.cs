@@ -64,6 +64,7 @@ public sealed partial class TherapistGrain(IDbContextFactory<PracticeDbContext> 
                 therapist.Formats = [.. profile.Formats];
                 therapist.AcceptingNewClients = profile.AcceptingNewClients;
                 therapist.TimeZone = profile.TimeZone;
+                therapist.VideoLink = profile.VideoLink;
                 return StaffCommandOutcome.Done;
             });
         }
@@ -97,6 +98,20 @@ public sealed partial class TherapistGrain(IDbContextFactory<PracticeDbContext> 
         }
 
         return result;
+    }
+
+    public async Task<StaffCommandResult> SetCalendarFeed(SetCalendarFeed command)
+    {
+        if (!(command.Actor.IsAdmin || command.Actor.TherapistId == TherapistId))
+        {
+            return new StaffCommandResult(StaffCommandOutcome.NotFound);
+        }
+
+        return await WriteAsync(create: false, therapist =>
+        {
+            therapist.CalendarFeedTokenHash = command.TokenHash;
+            return StaffCommandOutcome.Done;
+        });
     }
 
     public Task<AvailabilityDocument?> GetAvailability() =>

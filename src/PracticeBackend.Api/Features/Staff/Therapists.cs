@@ -19,7 +19,8 @@ public static class Therapists
         string[]? Specialties,
         string[]? Formats,
         bool? AcceptingNewClients,
-        string? TimeZone);
+        string? TimeZone,
+        string? VideoLink = null);
 
     public sealed record View(
         Guid Id,
@@ -27,7 +28,8 @@ public static class Therapists
         string[] Specialties,
         string[] Formats,
         bool AcceptingNewClients,
-        string TimeZone);
+        string TimeZone,
+        string? VideoLink);
 
     public sealed record Save(Guid TherapistId, bool Create, ProfileForm Form) : IRequest<StaffCommandResult>;
 
@@ -43,8 +45,13 @@ public static class Therapists
                 .OverridePropertyName("formats").WithMessage("At least one of: in-person, video.");
             RuleFor(s => s.Form.Specialties).Must(s => s is null || (s.Length <= 30 && s.All(x => x.Length is > 0 and <= 60)))
                 .OverridePropertyName("specialties").WithMessage("Up to 30 specialties of at most 60 characters each.");
+            RuleFor(s => s.Form.VideoLink).Must(BeAnHttpsLink).When(s => !string.IsNullOrWhiteSpace(s.Form.VideoLink)).OverridePropertyName("videoLink")
+                .WithMessage("Where video sessions happen: an https link of at most 500 characters (it goes in confirmations and invites).");
         }
     }
+
+    private static bool BeAnHttpsLink(string? link) =>
+        link is { Length: <= 500 } && Uri.TryCreate(link.Trim(), UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps && !link.Any(char.IsWhiteSpace);
 
     internal sealed class SaveHandler(IGrainFactory grains, StaffContext staff) : IRequestHandler<Save, StaffCommandResult>
     {
@@ -56,7 +63,8 @@ public static class Therapists
                 form.Specialties ?? [],
                 [.. form.Formats!.Select(f => WireNames.TryParseFormat(f, out var parsed) ? parsed : PreferredFormat.Either).Distinct()],
                 form.AcceptingNewClients ?? false,
-                form.TimeZone!);
+                form.TimeZone!,
+                string.IsNullOrWhiteSpace(form.VideoLink) ? null : form.VideoLink.Trim());
             return grains.GetGrain<ITherapistGrain>(request.TherapistId).SaveProfile(new SaveTherapistProfile(staff.Actor, profile, request.Create));
         }
     }
@@ -74,7 +82,7 @@ public static class Therapists
     }
 
     internal static View ToView(Therapist t) =>
-        new(t.Id, t.DisplayName, [.. t.Specialties], [.. t.Formats.Select(f => f.ToWire())], t.AcceptingNewClients, t.TimeZone);
+        new(t.Id, t.DisplayName, [.. t.Specialties], [.. t.Formats.Select(f => f.ToWire())], t.AcceptingNewClients, t.TimeZone, t.VideoLink);
 
     public static void Map(IEndpointRouteBuilder staffGroup)
     {

@@ -1078,6 +1078,10 @@ namespace PracticeBackend.Grains.Data.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("availability");
 
+                    b.Property<byte[]>("CalendarFeedTokenHash")
+                        .HasColumnType("bytea")
+                        .HasColumnName("calendar_feed_token_hash");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -1121,6 +1125,11 @@ namespace PracticeBackend.Grains.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_therapists");
+
+                    b.HasIndex("CalendarFeedTokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_therapists_calendar_feed_token_hash")
+                        .HasFilter("calendar_feed_token_hash IS NOT NULL");
 
                     b.ToTable("therapists", (string)null);
                 });

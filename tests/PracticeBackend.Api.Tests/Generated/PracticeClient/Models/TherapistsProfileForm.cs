@@ -48,6 +48,14 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Models
 #else
         public string TimeZone { get; set; }
 #endif
+        /// <summary>The videoLink property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? VideoLink { get; set; }
+#nullable restore
+#else
+        public string VideoLink { get; set; }
+#endif
         /// <summary>
         /// Instantiates a new <see cref="global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.TherapistsProfileForm"/> and sets the default values.
         /// </summary>
@@ -78,6 +86,7 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Models
                 { "formats", n => { Formats = n.GetCollectionOfEnumValues<global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.TherapistsProfileForm_formats>()?.AsList(); } },
                 { "specialties", n => { Specialties = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "timeZone", n => { TimeZone = n.GetStringValue(); } },
+                { "videoLink", n => { VideoLink = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -92,6 +101,7 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Models
             writer.WriteCollectionOfEnumValues<global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.TherapistsProfileForm_formats>("formats", Formats);
             writer.WriteCollectionOfPrimitiveValues<string>("specialties", Specialties);
             writer.WriteStringValue("timeZone", TimeZone);
+            writer.WriteStringValue("videoLink", VideoLink);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -50,6 +50,14 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Models
 #else
         public string TimeZone { get; set; }
 #endif
+        /// <summary>The videoLink property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? VideoLink { get; set; }
+#nullable restore
+#else
+        public string VideoLink { get; set; }
+#endif
         /// <summary>
         /// Instantiates a new <see cref="global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.TherapistsView"/> and sets the default values.
         /// </summary>
@@ -81,6 +89,7 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Models
                 { "id", n => { Id = n.GetGuidValue(); } },
                 { "specialties", n => { Specialties = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "timeZone", n => { TimeZone = n.GetStringValue(); } },
+                { "videoLink", n => { VideoLink = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -96,6 +105,7 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Models
             writer.WriteGuidValue("id", Id);
             writer.WriteCollectionOfPrimitiveValues<string>("specialties", Specialties);
             writer.WriteStringValue("timeZone", TimeZone);
+            writer.WriteStringValue("videoLink", VideoLink);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

@@ -4,6 +4,7 @@ using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions.Serialization;
 using Microsoft.Kiota.Abstractions;
 using PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Therapists.Item.Availability;
+using PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Therapists.Item.CalendarFeed;
 using PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Therapists.Item.Slots;
 using PracticeBackend.Api.Tests.Generated.PracticeClient.Models;
 using System.Collections.Generic;
@@ -23,6 +24,11 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Therapist
         public global::PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Therapists.Item.Availability.AvailabilityRequestBuilder Availability
         {
             get => new global::PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Therapists.Item.Availability.AvailabilityRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The calendarFeed property</summary>
+        public global::PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Therapists.Item.CalendarFeed.CalendarFeedRequestBuilder CalendarFeed
+        {
+            get => new global::PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Therapists.Item.CalendarFeed.CalendarFeedRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The slots property</summary>
         public global::PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Therapists.Item.Slots.SlotsRequestBuilder Slots

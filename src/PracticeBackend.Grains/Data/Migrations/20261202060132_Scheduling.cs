@@ -16,6 +16,12 @@ namespace PracticeBackend.Grains.Data.Migrations
                 name: "ix_outbox_messages_intake_request_id_kind",
                 table: "outbox_messages");
 
+            migrationBuilder.AddColumn<byte[]>(
+                name: "calendar_feed_token_hash",
+                table: "therapists",
+                type: "bytea",
+                nullable: true);
+
             migrationBuilder.AddColumn<string>(
                 name: "video_link",
                 table: "therapists",
@@ -116,6 +122,13 @@ namespace PracticeBackend.Grains.Data.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "ix_therapists_calendar_feed_token_hash",
+                table: "therapists",
+                column: "calendar_feed_token_hash",
+                unique: true,
+                filter: "calendar_feed_token_hash IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_outbox_messages_intake_request_id_kind",
                 table: "outbox_messages",
                 columns: new[] { "intake_request_id", "kind" },
@@ -167,12 +180,20 @@ namespace PracticeBackend.Grains.Data.Migrations
                 name: "offers");
 
             migrationBuilder.DropIndex(
+                name: "ix_therapists_calendar_feed_token_hash",
+                table: "therapists");
+
+            migrationBuilder.DropIndex(
                 name: "ix_outbox_messages_intake_request_id_kind",
                 table: "outbox_messages");
 
             migrationBuilder.DropIndex(
                 name: "ix_outbox_messages_subject_id_kind_subject_sequence",
                 table: "outbox_messages");
+
+            migrationBuilder.DropColumn(
+                name: "calendar_feed_token_hash",
+                table: "therapists");
 
             migrationBuilder.DropColumn(
                 name: "video_link",

@@ -13,7 +13,7 @@ using PracticeBackend.Grains.Data;
 namespace PracticeBackend.Grains.Data.Migrations
 {
     [DbContext(typeof(PracticeDbContext))]
-    [Migration("20261202054359_Scheduling")]
+    [Migration("20261202060132_Scheduling")]
     partial class Scheduling
     {
         /// <inheritdoc />
@@ -1081,6 +1081,10 @@ namespace PracticeBackend.Grains.Data.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("availability");
 
+                    b.Property<byte[]>("CalendarFeedTokenHash")
+                        .HasColumnType("bytea")
+                        .HasColumnName("calendar_feed_token_hash");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -1124,6 +1128,11 @@ namespace PracticeBackend.Grains.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_therapists");
+
+                    b.HasIndex("CalendarFeedTokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_therapists_calendar_feed_token_hash")
+                        .HasFilter("calendar_feed_token_hash IS NOT NULL");
 
                     b.ToTable("therapists", (string)null);
                 });
