@@ -122,7 +122,7 @@ public sealed class IntakeRun(BenchApp app, SinkProcess sink, Baseline baseline,
     private async Task<Result> MeasureAsync(int clients, TimeSpan minimumWarmup, bool trace)
     {
         await using var load = LoadProcess.Start(app.BaseAddress, clients, options.Seconds);
-        var warmup = await WarmUpAsync(minimumWarmup, load.ProcessId);
+        var warmup = await app.WarmUpAsync(minimumWarmup, sink.ProcessId, load.ProcessId);
         var warm = await load.EndWarmupAsync();
         _intakes += warm.Requests;
         await sink.WaitForAsync(_intakes, AcknowledgementsWithin);
@@ -146,28 +146,6 @@ public sealed class IntakeRun(BenchApp app, SinkProcess sink, Baseline baseline,
         }
 
         return new Result(clients, result, result.Requests / result.Seconds, warmup, end.Since(start), acknowledgedInWindow, settled.Since(start));
-    }
-
-    /// <summary>
-    /// Load, until the app's JIT has settled: at least <paramref name="minimum"/>, then until a 2-second stretch
-    /// spends under 2 % of the app's CPU compiling (tiered compilation re-JITs hot code for a while), at most 60 s.
-    /// </summary>
-    private async Task<TimeSpan> WarmUpAsync(TimeSpan minimum, int loadProcessId)
-    {
-        var clock = Stopwatch.StartNew();
-        await Task.Delay(minimum);
-        while (clock.Elapsed < TimeSpan.FromSeconds(60))
-        {
-            var start = app.Cpu(sink.ProcessId, loadProcessId);
-            await Task.Delay(TimeSpan.FromSeconds(2));
-            var stretch = app.Cpu(sink.ProcessId, loadProcessId).Since(start);
-            if (stretch.AppJit < stretch.App * 0.02)
-            {
-                break;
-            }
-        }
-
-        return clock.Elapsed;
     }
 
     /// <summary>What enqueueing a Hangfire job inside the intake request would add to it, per request.</summary>

@@ -9,9 +9,10 @@ using System.Text.Json.Serialization;
 namespace PracticeBackend.Benchmarks;
 
 /// <summary>
-/// The load, from a process of its own: <c>load URL CONCURRENCY SECONDS</c>. Each of CONCURRENCY clients has its
-/// own keep-alive connection and sends one <c>POST /api/intake</c> after another, each from a new person (a fresh
-/// email). It warms up until told <c>warmed</c> on its input (the parent watches the app's JIT settle), prints
+/// The load, from a process of its own: <c>load URL CONCURRENCY SECONDS [BOOKING-PLAN]</c>. Each of CONCURRENCY
+/// clients has its own keep-alive connection and sends one <c>POST /api/intake</c> after another, each from a new
+/// person (a fresh email); or, given a <see cref="BookingPlan"/> file, one staff <c>POST /api/staff/appointments</c>
+/// after another, each at a time no other request asks for (round robin over the plan's calendars, an hour apart). It warms up until told <c>warmed</c> on its input (the parent watches the app's JIT settle), prints
 /// <c>{"Event":"ready"}</c>, waits for <c>go</c>, measures for SECONDS (requests begun before the deadline, all
 /// awaited) and prints one result line.
 /// Why our own binary and not wrk: nothing to install, a fresh address per request without Lua, every latency
@@ -40,7 +41,9 @@ public static class LoadGenerator
             AllowAutoRedirect = false,
         })
         { BaseAddress = url, Timeout = TimeSpan.FromMinutes(2) };
-        var people = new People();
+        IBodies people = args.Length > 3
+            ? new Bookings(JsonSerializer.Deserialize<BookingPlan>(await File.ReadAllTextAsync(args[3])) ?? throw new FormatException("No booking plan."))
+            : new People();
 
         var warmed = false;
         var warming = RunClientsAsync(http, people, concurrency, () => !Volatile.Read(ref warmed));
@@ -71,7 +74,7 @@ public static class LoadGenerator
         return 0;
     }
 
-    private static async Task<(List<double> Latencies, int Failed, TimeSpan Elapsed)> RunClientsAsync(HttpClient http, People people, int concurrency, Func<bool> more)
+    private static async Task<(List<double> Latencies, int Failed, TimeSpan Elapsed)> RunClientsAsync(HttpClient http, IBodies people, int concurrency, Func<bool> more)
     {
         var started = Stopwatch.GetTimestamp();
         var failed = 0;
@@ -81,9 +84,14 @@ public static class LoadGenerator
             while (more())
             {
                 var begun = Stopwatch.GetTimestamp();
-                using var body = new ByteArrayContent(people.NextForm());
-                body.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-                using var response = await http.PostAsync("/api/intake", body);
+                using var request = new HttpRequestMessage(HttpMethod.Post, people.Path) { Content = new ByteArrayContent(people.NextForm()) };
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+                if (people.Cookie is { } cookie)
+                {
+                    request.Headers.Add("Cookie", cookie);
+                }
+
+                using var response = await http.SendAsync(request);
                 var answer = await response.Content.ReadAsStringAsync();
                 if (response.StatusCode == HttpStatusCode.Created)
                 {
@@ -102,16 +110,55 @@ public static class LoadGenerator
 
     private static async Task Print(LoadMessage message) => await Console.Out.WriteLineAsync(JsonSerializer.Serialize(message, Json));
 
+    private interface IBodies
+    {
+        string Path { get; }
+
+        string? Cookie { get; }
+
+        byte[] NextForm();
+    }
+
     /// <summary>One new person per request: the form the public site posts, with a never-used address.</summary>
-    private sealed class People
+    private sealed class People : IBodies
     {
         private readonly string _run = Guid.NewGuid().ToString("N")[..10];
         private int _next;
 
+        public string Path => "/api/intake";
+
+        public string? Cookie => null;
+
         public byte[] NextForm() => Encoding.UTF8.GetBytes(
             $$$"""{"name":"Bench","email":"intake.{{{_run}}}.{{{Interlocked.Increment(ref _next)}}}@example.org","pace":"gentle","message":"A short message of the usual length.","consent":{"contact":true,"version":"2026-11"}}""");
     }
+
+    /// <summary>Staff bookings that never ask for the same time: request n books calendar n mod T, an hour after the one before it there.</summary>
+    private sealed class Bookings(BookingPlan plan) : IBodies
+    {
+        private int _next = -1;
+
+        public string Path => "/api/staff/appointments";
+
+        public string? Cookie => plan.Cookie;
+
+        public byte[] NextForm()
+        {
+            var n = Interlocked.Increment(ref _next);
+            var start = plan.FirstStart.AddMinutes(plan.StepMinutes * (n / plan.Therapists.Length));
+            return Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
+            {
+                therapistId = plan.Therapists[n % plan.Therapists.Length],
+                clientId = plan.Clients[n % plan.Clients.Length],
+                start = start.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                format = "video",
+            }));
+        }
+    }
 }
+
+/// <summary>What the load generator books: as whom (a signed-in admin's cookie), on which calendars, for which clients, from when, how far apart.</summary>
+public sealed record BookingPlan(string Cookie, Guid[] Therapists, Guid[] Clients, DateTimeOffset FirstStart, int StepMinutes);
 
 /// <summary>One line the load generator prints.</summary>
 public sealed record LoadMessage(string Event, int Requests, int Failed)
@@ -134,9 +181,9 @@ public sealed class LoadProcess : IAsyncDisposable
     public int ProcessId => _process.Id;
 
     /// <summary>Starts the load generator; it warms up until <see cref="EndWarmupAsync"/>.</summary>
-    public static LoadProcess Start(Uri url, int concurrency, int seconds) =>
-        new(SelfProcess.Start(LoadGenerator.Verb, url.ToString(), concurrency.ToString(CultureInfo.InvariantCulture),
-            seconds.ToString(CultureInfo.InvariantCulture)));
+    public static LoadProcess Start(Uri url, int concurrency, int seconds, string? bookingPlan = null) =>
+        new(SelfProcess.Start([LoadGenerator.Verb, url.ToString(), concurrency.ToString(CultureInfo.InvariantCulture),
+            seconds.ToString(CultureInfo.InvariantCulture), .. bookingPlan is null ? Array.Empty<string>() : [bookingPlan]]));
 
     /// <summary>Ends the warm-up and waits for its last requests; returns it.</summary>
     public async Task<LoadMessage> EndWarmupAsync()

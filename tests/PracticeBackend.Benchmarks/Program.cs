@@ -5,7 +5,7 @@ namespace PracticeBackend.Benchmarks;
 
 /// <summary>
 /// docs/benchmarks.md, reproduced by:
-///   dotnet run -c Release --project tests/PracticeBackend.Benchmarks [-- all | intake | drain [n] | n] [--seconds s] [--trace] [--no-write]
+///   dotnet run -c Release --project tests/PracticeBackend.Benchmarks [-- all | intake | bookings | drain [n] | n] [--seconds s] [--trace] [--no-write]
 ///   dotnet run -c Release --project tests/PracticeBackend.Benchmarks -- slots   (BenchmarkDotNet: slot computation by window)
 /// The same binary, re-launched, is also the load generator (<c>load …</c>) and the SMTP sink (<c>sink</c>),
 /// so that the app's process holds nothing but the app.
@@ -55,7 +55,7 @@ public static class Program
         report.PrintHeader();
 
         Baseline? baseline = null;
-        if (options.Intake)
+        if (options.Intake || options.Bookings)
         {
             baseline = await Baseline.RunAsync(connectionString, server, options.Seconds, report);
         }
@@ -65,6 +65,11 @@ public static class Program
         if (options.Intake)
         {
             await new IntakeRun(app, sink, baseline!, report, options).RunAsync();
+        }
+
+        if (options.Bookings)
+        {
+            await new BookingRun(app, sink, baseline!, report, options).RunAsync();
         }
 
         if (options.Drain)
@@ -83,15 +88,16 @@ public static class Program
 }
 
 /// <summary>What to measure, from the command line.</summary>
-public sealed record BenchmarkOptions(bool Intake, bool Drain, int DrainMessages, int Seconds, ProfilerKind Trace, bool WriteDocs, string CommandLine)
+public sealed record BenchmarkOptions(bool Intake, bool Drain, int DrainMessages, int Seconds, ProfilerKind Trace, bool WriteDocs, string CommandLine, bool Bookings = true)
 {
     public const string Usage =
-        "usage: dotnet run -c Release --project tests/PracticeBackend.Benchmarks -- [all | intake | drain [messages] | messages] [--seconds s] [--trace [perf | dotnet-trace]] [--no-write]";
+        "usage: dotnet run -c Release --project tests/PracticeBackend.Benchmarks -- [all | intake | bookings | drain [messages] | messages] [--seconds s] [--trace [perf | dotnet-trace]] [--no-write]";
 
     public static BenchmarkOptions Parse(string[] args)
     {
         var intake = true;
         var drain = true;
+        var bookings = true;
         var messages = 5000;
         var seconds = 10;
         var trace = ProfilerKind.None;
@@ -105,9 +111,15 @@ public sealed record BenchmarkOptions(bool Intake, bool Drain, int DrainMessages
                     break;
                 case "intake":
                     drain = false;
+                    bookings = false;
+                    break;
+                case "bookings":
+                    intake = false;
+                    drain = false;
                     break;
                 case "drain":
                     intake = false;
+                    bookings = false;
                     if (rest.TryPeek(out var count) && int.TryParse(count, CultureInfo.InvariantCulture, out messages))
                     {
                         rest.Dequeue();
@@ -141,7 +153,7 @@ public sealed record BenchmarkOptions(bool Intake, bool Drain, int DrainMessages
 
         // A traced run is slowed by the profiler: its numbers are not results.
         return new BenchmarkOptions(intake, drain, messages, seconds, trace, write && trace == ProfilerKind.None,
-            "dotnet run -c Release --project tests/PracticeBackend.Benchmarks" + (args.Length > 0 ? " -- " + string.Join(' ', args) : ""));
+            "dotnet run -c Release --project tests/PracticeBackend.Benchmarks" + (args.Length > 0 ? " -- " + string.Join(' ', args) : ""), bookings);
     }
 
     private static int Positive(string text, string what) =>
