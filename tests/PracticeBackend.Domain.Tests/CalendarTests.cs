@@ -114,6 +114,12 @@ public sealed class CalendarTests
         Assert.Equal(OfferAnswer.Done, calendar.Decline(offer.Id, OfferStatus.NoneWork, ["tuesday-evening"], offer.LapsesAt));
         Assert.Equal(OfferAnswer.NotFound, calendar.Pick(Guid.NewGuid(), Nine, Guid.NewGuid(), Now).Answer);
 
+        // A time that came while the hold lasted is not one to pick.
+        var soon = OfferOf(Now + Duration.FromHours(2), Now + Duration.FromHours(30));
+        calendar.MakeOffer(soon, Now);
+        Assert.Equal(OfferAnswer.Taken, calendar.Pick(soon.Id, Now + Duration.FromHours(2), Guid.NewGuid(), Now + Duration.FromHours(3)).Answer);
+        Assert.Equal(OfferAnswer.Done, calendar.Pick(soon.Id, Now + Duration.FromHours(30), Guid.NewGuid(), Now + Duration.FromHours(3)).Answer);
+
         // A hidden writer's booking (another activation, seen on reload) takes the time from under the hold.
         var crowded = new Calendar([At(Nine + Duration.FromMinutes(30))], [offer], Duration.FromMinutes(10));
         Assert.Equal(OfferAnswer.Taken, crowded.Pick(offer.Id, Nine, Guid.NewGuid(), Now).Answer);

@@ -103,6 +103,20 @@ public sealed class OfferCorrespondenceTests
     }
 
     [Fact]
+    public void NothingAboutAnOffer_GoesOnceTheRequestHasClosed()
+    {
+        var person = Offered();
+        Sent(person, MessageKind.OfferOfTimes, Now.AddMinutes(1));
+        person.NotNow(Now.AddHours(1));
+
+        person.OfferSettled(RequestId, OfferId, OfferStatus.Lapsed, Now.AddHours(72));
+        person.OfferSettled(RequestId, OfferId, OfferStatus.NotNow, Now.AddHours(73));
+
+        Assert.Equal(HoldReasons.Closed, Assert.Single(person.Messages, m => m.Kind == MessageKind.ReleasedHold).StatusReason);
+        Assert.Single(person.Messages, m => m.Kind == MessageKind.ClosedAtTheirRequest);
+    }
+
+    [Fact]
     public void ReleasedHoldNote_NeverGoesAfterAStop()
     {
         var person = Offered();

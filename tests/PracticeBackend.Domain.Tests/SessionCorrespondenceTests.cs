@@ -113,6 +113,37 @@ public sealed class SessionCorrespondenceTests
     }
 
     [Fact]
+    public void RemindersOffAndOnTwice_StillGiveOneReminder()
+    {
+        var person = Person();
+        person.SessionChanged(News(SessionChange.Booked, Monday, 0), Now);
+
+        person.TurnReminders(on: false, Now);
+        person.TurnReminders(on: true, Now);
+        person.TurnReminders(on: false, Now);
+        person.TurnReminders(on: true, Now);
+
+        Assert.Single(person.Messages, m => m.Kind == MessageKind.SessionReminder && m.IsPlanned);
+    }
+
+    [Fact]
+    public void AskingForAnotherTime_ForASessionBookedWithoutARequest_ReachesTheNewestRequest_AndBringsNoCheckInsBack()
+    {
+        var person = new Correspondence(Contact.New(Pace.Gentle, "Europe/London"), [], [], PacingSettings.Default);
+        person.Submit(RequestId, Pace.Gentle, "Europe/London", needsAHuman: false, Now.AddDays(-2));
+        Sent(person, MessageKind.Acknowledgement, Now.AddDays(-2));
+        person.MarkBooked(RequestId, Now.AddDays(-1));
+        var unattached = new SessionNews(AppointmentId, null, SessionChange.Booked, Monday, 0, ByPerson: false);
+        person.SessionChanged(unattached, Now);
+
+        Assert.Equal(StaffChange.Done, person.AnotherTimeAsked(unattached, Now));
+
+        Assert.Equal(IntakeStatus.InConversation, person.Request(RequestId)!.Status);
+        Assert.DoesNotContain(person.Messages, m => m.IsPlanned && m.Kind.IsAutomatedFollowUp());
+        Assert.Single(person.Messages, m => m.Kind == MessageKind.AnotherTimeAsked);
+    }
+
+    [Fact]
     public void TheirOwnCancellation_IsConfirmedAtOnce_AndTheTherapistHears()
     {
         var person = Person();

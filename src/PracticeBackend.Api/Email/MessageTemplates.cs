@@ -175,7 +175,9 @@ public static class MessageTemplates
         var paragraphs = new List<Paragraph> { new(Words("Hello,")) };
         paragraphs.AddRange(body);
         paragraphs.Add(new(Words(model.PracticeName)));
-        var footer = new Paragraph(Words("Sent by the practice's own system to its on-duty address."));
+        var footer = new Paragraph(Words(kind is MessageKind.TherapistOfferAnswer or MessageKind.TherapistSessionNote
+            ? "Sent by the practice's own system to you, as the therapist concerned."
+            : "Sent by the practice's own system to its on-duty address."));
         return new RenderedMessage(subject, RenderText(paragraphs, footer), RenderHtml(subject, paragraphs, footer));
     }
 

@@ -286,13 +286,21 @@ public sealed partial class OutboxSender(
     /// </summary>
     private async Task<string?> SessionMovedOnAsync(PlannedRow row, CancellationToken cancellationToken)
     {
-        if (row.Kind is not (MessageKind.SessionReminder or MessageKind.SessionBooked or MessageKind.SessionMoved) || row.SubjectId is not { } appointmentId)
+        if (row.Kind is not (MessageKind.SessionReminder or MessageKind.SessionBooked or MessageKind.SessionMoved or MessageKind.BookingConfirmed) || row.SubjectId is not { } subjectId)
         {
             return null;
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var now = await db.Appointments.AsNoTracking().Where(a => a.Id == appointmentId).Select(a => new { a.Status, a.Sequence }).SingleOrDefaultAsync(cancellationToken);
+        if (row.Kind == MessageKind.BookingConfirmed)
+        {
+            // A pick's confirmation (its subject is the offer) does not confirm a session cancelled since; the cancellation's own note says so.
+            var picked = await db.Offers.AsNoTracking().Where(o => o.Id == subjectId).Select(o => o.AppointmentId).SingleOrDefaultAsync(cancellationToken);
+            var cancelled = picked is { } id && await db.Appointments.AnyAsync(a => a.Id == id && a.Status == Domain.Scheduling.AppointmentStatus.Cancelled, cancellationToken);
+            return cancelled ? HoldReasons.SessionNotOn : null;
+        }
+
+        var now = await db.Appointments.AsNoTracking().Where(a => a.Id == subjectId).Select(a => new { a.Status, a.Sequence }).SingleOrDefaultAsync(cancellationToken);
         return now is null || now.Status == Domain.Scheduling.AppointmentStatus.Cancelled
             ? HoldReasons.SessionNotOn
             : now.Sequence != row.SubjectSequence ? HoldReasons.Superseded : null;

@@ -19,6 +19,9 @@ public sealed partial class BookingSteps(IGrainFactory grains, OutboxSignal outb
     /// <summary>Who the calendar and the audit trail name when an erasure cancels sessions.</summary>
     private static readonly StaffActor Erasure = StaffActor.System("erasure");
 
+    /// <summary>The cancellation reason an erasure gives: a category, like staff's.</summary>
+    public const string ErasedReason = "client-erased";
+
     /// <summary>
     /// After an erasure: each future session of an erased person (one person, or all, for the sweep) is
     /// cancelled on its therapist's calendar, and the therapist gets a note without PHI; the person is sent
@@ -50,27 +53,46 @@ public sealed partial class BookingSteps(IGrainFactory grains, OutboxSignal outb
         foreach (var session in sessions)
         {
             var result = await grains.GetGrain<ITherapistGrain>(session.TherapistId)
-                .ChangeAppointment(new ChangeAppointment(Erasure, session.Id, AppointmentChangeKind.Cancel, Reason: "client-erased"));
-            if (result is not { Outcome: AppointmentOutcome.Done, Appointment: { } cancelled })
+                .ChangeAppointment(new ChangeAppointment(Erasure, session.Id, AppointmentChangeKind.Cancel, Reason: ErasedReason));
+            if (result is { Outcome: AppointmentOutcome.Done, Appointment: { } cancelled })
             {
-                continue;
+                await TellPersonAsync(cancelled);
+                LogErasedSessionCancelled(logger, cancelled.AppointmentId);
             }
+        }
 
-            db.OutboxMessages.Add(new OutboxMessage
+        // Each session an erasure cancelled gets its therapist's note once, whenever the step before stopped:
+        // the unique index on (subject, kind, sequence) keeps a second writer's note out.
+        var untold = await db.Appointments.AsNoTracking()
+            .Where(a => a.Status == Domain.Scheduling.AppointmentStatus.Cancelled && a.CancelReason == ErasedReason && (clientId == null || a.ClientId == clientId))
+            .Where(a => !db.OutboxMessages.Any(m => m.SubjectId == a.Id && m.Kind == Domain.Messages.MessageKind.TherapistSessionNote))
+            .Select(a => new { a.Id, a.Sequence, a.StartsAt })
+            .Take(500)
+            .ToListAsync(cancellationToken);
+        foreach (var cancelled in untold)
+        {
+            await using var note = await contexts.CreateDbContextAsync(cancellationToken);
+            note.OutboxMessages.Add(new OutboxMessage
             {
                 Id = Guid.CreateVersion7(),
                 Kind = Domain.Messages.MessageKind.TherapistSessionNote,
                 Status = Domain.Messages.MessageStatus.Planned,
-                SubjectId = cancelled.AppointmentId,
+                SubjectId = cancelled.Id,
                 SubjectSequence = cancelled.Sequence,
-                SessionStartsAt = cancelled.Start.UtcDateTime,
+                SessionStartsAt = cancelled.StartsAt,
                 DueAt = now,
                 DueRule = Domain.Messages.TimingRules.AtOnce,
                 CreatedAt = now,
             });
-            await db.SaveChangesAsync(cancellationToken);
-            await TellPersonAsync(cancelled);
-            LogErasedSessionCancelled(logger, cancelled.AppointmentId);
+            try
+            {
+                await note.SaveChangesAsync(cancellationToken);
+                outbox.Nudge();
+            }
+            catch (DbUpdateException exception) when (DbErrors.UniqueViolation(exception) is not null)
+            {
+                // Written by the other writer first: told once.
+            }
         }
 
         return sessions.Count;
@@ -81,9 +103,9 @@ public sealed partial class BookingSteps(IGrainFactory grains, OutboxSignal outb
     /// calendar and bumped the appointment's sequence; (2) the person's grain hears of that version and plans
     /// what the table says; (3) the therapist's grain notes the sequence it was told. Idempotent.
     /// </summary>
-    public async Task TellPersonAsync(AppointmentView appointment, bool anotherTimeAsked = false)
+    public async Task TellPersonAsync(AppointmentView appointment)
     {
-        if (appointment.PersonTold && !anotherTimeAsked)
+        if (appointment.PersonTold)
         {
             return;
         }
@@ -99,10 +121,23 @@ public sealed partial class BookingSteps(IGrainFactory grains, OutboxSignal outb
         if (change is { } told)
         {
             await grains.GetGrain<IClientGrain>(appointment.ClientId).TellSession(new SessionTold(
-                appointment.AppointmentId, appointment.IntakeId, told, appointment.Start, appointment.Sequence, appointment.ChangedByPerson, anotherTimeAsked));
+                appointment.AppointmentId, appointment.IntakeId, told, appointment.Start, appointment.Sequence, appointment.ChangedByPerson));
         }
 
         await grains.GetGrain<ITherapistGrain>(appointment.TherapistId).MarkPersonTold(appointment.AppointmentId, appointment.Sequence);
+        outbox.Nudge();
+    }
+
+    /// <summary>
+    /// The person asks for another time from their manage link: the session stands, so nothing changes on the
+    /// calendar; their correspondence hears it (a short confirmation, a note to the therapist). Any change to
+    /// the session not yet told is told first, so that this never stands in for it.
+    /// </summary>
+    public async Task AskForAnotherTimeAsync(AppointmentView appointment)
+    {
+        await TellPersonAsync(appointment);
+        await grains.GetGrain<IClientGrain>(appointment.ClientId).TellSession(new SessionTold(
+            appointment.AppointmentId, appointment.IntakeId, Domain.Messages.SessionChange.Booked, appointment.Start, appointment.Sequence, ByPerson: true, AnotherTimeAsked: true));
         outbox.Nudge();
     }
 

@@ -296,6 +296,12 @@ public sealed class Correspondence
         };
         if (About(offerId, kind) is not null || (outcome == Scheduling.OfferStatus.Lapsed && About(offerId, MessageKind.OfferOfTimes) is { Status: MessageStatus.Cancelled }))
         {
+            // Said already (or there is nothing to say); the request is with its therapist again all the same.
+            if (outcome is Scheduling.OfferStatus.Lapsed or Scheduling.OfferStatus.NoneWork)
+            {
+                Replace(request.BackWithTherapist());
+            }
+
             return StaffChange.Done;
         }
 
@@ -311,9 +317,12 @@ public sealed class Correspondence
                 Plan(MessageKind.OtherTimesAsked, requestId, now, subjectId: offerId);
                 Plan(MessageKind.TherapistOfferAnswer, requestId, now, subjectId: offerId);
                 break;
-            case Scheduling.OfferStatus.NotNow:
+            case Scheduling.OfferStatus.NotNow when request.IsOpen:
                 Replace(request.DeclinedByPerson());
                 Plan(MessageKind.ClosedAtTheirRequest, requestId, now, CloseReason.PersonDeclined, offerId);
+                break;
+            case Scheduling.OfferStatus.NotNow:
+                // Closed already (their not-now from another email, say): its one note went then.
                 break;
             case Scheduling.OfferStatus.Lapsed:
                 Replace(request.BackWithTherapist());
@@ -348,11 +357,12 @@ public sealed class Correspondence
     /// </summary>
     public StaffChange SessionChanged(SessionNews news, DateTimeOffset now)
     {
-        var requestId = news.RequestId ?? _requests.LastOrDefault()?.Id;
-        if (requestId is not { } id || Request(id) is null)
+        if (SessionRequest(news) is not { } sessionRequest)
         {
             return StaffChange.UnknownRequest;
         }
+
+        var id = sessionRequest.Id;
 
         var earlier = _messages.Where(m => m.SubjectId == news.AppointmentId && m.SubjectSequence < news.Sequence).ToList();
         foreach (var stale in earlier.Where(m => m.IsPlanned))
@@ -381,9 +391,10 @@ public sealed class Correspondence
                 break;
             case SessionChange.Cancelled:
                 // Told of a session only to hear it is off, they would be told twice about nothing: say nothing.
-                var heardOfIt = _messages.Any(m => m.AsPast() is { ReachedThem: true }
-                    && ((m.SubjectId == news.AppointmentId && m.Kind is MessageKind.SessionBooked or MessageKind.SessionMoved or MessageKind.SessionReminder)
-                        || (m.Kind == MessageKind.BookingConfirmed && m.RequestId == id)));
+                // A confirmation of their own pick counts even while it waits: they saw "confirmed" on the page.
+                var heardOfIt = _messages.Any(m =>
+                    (m.AsPast() is { ReachedThem: true } && m.SubjectId == news.AppointmentId && m.Kind is MessageKind.SessionBooked or MessageKind.SessionMoved or MessageKind.SessionReminder)
+                    || (m.Kind == MessageKind.BookingConfirmed && m.RequestId == id && (m.IsPlanned || m.AsPast() is { ReachedThem: true })));
                 if (heardOfIt)
                 {
                     PlanAbout(news, MessageKind.SessionCancelled, id, now);
@@ -402,17 +413,23 @@ public sealed class Correspondence
     /// </summary>
     public StaffChange AnotherTimeAsked(SessionNews news, DateTimeOffset now)
     {
-        if (news.RequestId is not { } id || Request(id) is not { } request)
+        if (SessionRequest(news) is not { } request)
         {
             return StaffChange.UnknownRequest;
         }
 
+        var id = request.Id;
         if (_messages.Any(m => m.SubjectId == news.AppointmentId && m.SubjectSequence == news.Sequence && m.Kind == MessageKind.AnotherTimeAsked))
         {
             return StaffChange.Done;
         }
 
-        Replace(request with { Status = IntakeStatus.InConversation });
+        // Back in the therapist's queue, but a conversation between people: no check-ins come back.
+        if (request.Status == IntakeStatus.Booked)
+        {
+            Replace(request.Replied(now) with { Status = IntakeStatus.InConversation });
+        }
+
         PlanAbout(news, MessageKind.AnotherTimeAsked, id, now);
         PlanAbout(news, MessageKind.TherapistSessionNote, id, now);
         Replan(now);
@@ -442,6 +459,7 @@ public sealed class Correspondence
                 .Where(m => m.Kind == MessageKind.SessionReminder && m.Status == MessageStatus.Cancelled && m.StatusReason == HoldReasons.RemindersOff && m.SessionStartsAt > now)
                 .Where(m => !_messages.Any(o => o.SubjectId == m.SubjectId && o.SubjectSequence > m.SubjectSequence))
                 .Where(m => !_messages.Any(o => o.SubjectId == m.SubjectId && o.SubjectSequence == m.SubjectSequence && o.Kind == MessageKind.SessionReminder && o.Status != MessageStatus.Cancelled))
+                .DistinctBy(m => (m.SubjectId, m.SubjectSequence))
                 .ToList();
             foreach (var old in back)
             {
@@ -641,6 +659,9 @@ public sealed class Correspondence
         OutcomeReason = reason,
         SubjectId = subjectId,
     };
+
+    /// <summary>The request a session is for; a session booked without one belongs with the person's newest request (requests are in order of arrival).</summary>
+    private RequestState? SessionRequest(SessionNews news) => news.RequestId is { } id ? Request(id) : _requests.LastOrDefault();
 
     /// <summary>A message about one version of an appointment, once.</summary>
     /// <returns>The new message, or null when it was planned already.</returns>

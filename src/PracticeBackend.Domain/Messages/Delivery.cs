@@ -101,6 +101,12 @@ public static class Delivery
             return HoldReasons.AwaitingAddressConfirmation;
         }
 
+        // An offer's times, or their release, mean nothing once the request has ended (closed, or booked otherwise).
+        if (rule.Row is MessageRow.OfferOfTimes or MessageRow.ReleasedHold && request is { IsOpen: false })
+        {
+            return request.Status == IntakeStatus.Booked ? HoldReasons.Booked : HoldReasons.Closed;
+        }
+
         if (rule.DroppedByPause && contact.StatusAt(now) == ContactStatus.Paused)
         {
             return HoldReasons.Paused;

@@ -150,8 +150,9 @@ public sealed class Calendar(IEnumerable<Appointment> appointments, IEnumerable<
             return (why, null);
         }
 
+        // A time that has come (or passed) while the offer waited is not one to pick any more.
         var end = start + offer.Session;
-        if (!offer.Starts.Contains(start) || !IsFree(start, end, now, exceptOffer: offerId))
+        if (!offer.Starts.Contains(start) || start <= now || !IsFree(start, end, now, exceptOffer: offerId))
         {
             return (OfferAnswer.Taken, null);
         }

@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace PracticeBackend.Grains.Data;
 
-internal static class DbErrors
+public static class DbErrors
 {
     /// <summary>The constraint named in a unique violation (23505), or null for any other failure.</summary>
     public static string? UniqueViolation(DbUpdateException exception) =>

@@ -71,6 +71,9 @@ public static class AuditActions
     public const string OfferMake = "offer.make";
     public const string OfferAnswer = "offer.answer";
     public const string OfferLapse = "offer.lapse";
+
+    /// <summary>A calendar app read a therapist's feed (it holds people's initials).</summary>
+    public const string CalendarFeedRead = "calendar-feed.read";
     public const string ClientExport = "client.export";
     public const string ClientErase = "client.erase";
     public const string ClientPurge = "client.retention-purge";

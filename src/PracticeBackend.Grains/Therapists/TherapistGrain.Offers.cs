@@ -58,13 +58,19 @@ public sealed partial class TherapistGrain
 
     public async Task<OfferResult> AnswerOffer(AnswerOffer command)
     {
-        if (!_offers.TryGetValue(command.OfferId, out var row))
+        if (!_offers.TryGetValue(command.OfferId, out _))
         {
             return new OfferResult(OfferOutcome.NotFound);
         }
 
         return await WriteOffersAsync(PersonByLink, AuditActions.OfferAnswer, command.OfferId, now =>
         {
+            // Looked up here: after a conflict's reload, the row held before is no longer the one to change.
+            if (!_offers.TryGetValue(command.OfferId, out var row))
+            {
+                return (OfferOutcome.NotFound, null, null);
+            }
+
             var at = Instant.FromDateTimeUtc(now);
             if (command.Answer == OfferStatus.Picked)
             {

@@ -9,6 +9,7 @@ using PracticeBackend.Api.Hosting;
 using PracticeBackend.Api.Jobs;
 using PracticeBackend.Api.Security;
 using PracticeBackend.Domain.Contacts;
+using PracticeBackend.Domain.Pacing;
 using PracticeBackend.Domain.Scheduling;
 using PracticeBackend.Grains;
 using PracticeBackend.Grains.Clients;
@@ -69,7 +70,7 @@ public static class Offers
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             var target = await db.IntakeRequests.AsNoTracking()
                 .Where(r => r.Id == request.IntakeId)
-                .Join(db.Clients, r => r.ClientId, c => c.Id, (r, c) => new { r.ClientId, r.AssignedTherapistId, c.ErasedAt, c.ContactStatus })
+                .Join(db.Clients, r => r.ClientId, c => c.Id, (r, c) => new { r.ClientId, r.AssignedTherapistId, r.Status, c.ErasedAt, c.ContactStatus, c.TimeZone })
                 .SingleOrDefaultAsync(cancellationToken);
             if (target is null || target.ErasedAt is not null || !(actor.IsAdmin || target.AssignedTherapistId == actor.TherapistId))
             {
@@ -77,7 +78,8 @@ public static class Offers
             }
 
             // The therapist who offers is the one the person hears from, and the one told of their answer.
-            if (target.AssignedTherapistId != therapistId || target.ContactStatus is ContactStatus.Stopped or ContactStatus.Bounced)
+            if (target.AssignedTherapistId != therapistId || target.ContactStatus is ContactStatus.Stopped or ContactStatus.Bounced
+                || target.Status is Domain.Intake.IntakeStatus.Closed or Domain.Intake.IntakeStatus.Booked)
             {
                 return new OfferResult(OfferOutcome.CannotReachPerson);
             }
@@ -89,9 +91,12 @@ public static class Offers
                 return new OfferResult(OfferOutcome.InThePast);
             }
 
+            // The hold counts from when the offer can reach them (the next send window in their zone), so an offer
+            // made on a Friday evening is not half over by Monday morning.
+            var reaches = SendWindow.Next(now, IanaTimeZone.Find(target.TimeZone), practice.Value.Pacing.ToSettings());
             var result = await grains.GetGrain<ITherapistGrain>(therapistId).MakeOffer(new MakeOffer(
                 actor, Guid.CreateVersion7(), target.ClientId, request.IntakeId, ParseFormat(request.Form.Format)!.Value, starts,
-                now.AddHours(practice.Value.Scheduling.OfferHoldHours)));
+                reaches.AddHours(practice.Value.Scheduling.OfferHoldHours)));
             if (result is { Outcome: OfferOutcome.Done, Offer: { } made })
             {
                 await steps.TellOrLeaveToSweepAsync(made);
@@ -276,7 +281,7 @@ public static class Offers
 }
 
 /// <summary>An offer's link: the token's hash finds the offer (never for an erased person), and the offer is shown in the person's own zone.</summary>
-internal sealed class OfferLinks(IDbContextFactory<PracticeDbContext> contexts, IGrainFactory grains, OfferSteps steps, BookingSteps bookings)
+internal sealed class OfferLinks(IDbContextFactory<PracticeDbContext> contexts, IGrainFactory grains, OfferSteps steps, BookingSteps bookings, PracticeClock clock)
 {
     /// <summary>The person's answer, decided by the therapist's calendar; then the person and the therapist are told.</summary>
     public async Task<Offers.PersonAnswer> AnswerAsync(string token, OfferStatus answer, DateTimeOffset? start, string[]? usually, CancellationToken cancellationToken)
@@ -330,7 +335,7 @@ internal sealed class OfferLinks(IDbContextFactory<PracticeDbContext> contexts, 
         var name = await db.Therapists.AsNoTracking().Where(t => t.Id == found.TherapistId).Select(t => t.DisplayName).SingleAsync(cancellationToken);
         var zone = IanaTimeZone.Find(found.TimeZone);
         var times = offer.Status == OfferStatus.Open
-            ? offer.Starts.Select(s => new Offers.TimeView(s, Local(s, zone), CalendarInvite.InWords(s, zone.Id))).ToArray()
+            ? offer.Starts.Where(s => s > clock.GetUtcNow()).Select(s => new Offers.TimeView(s, Local(s, zone), CalendarInvite.InWords(s, zone.Id))).ToArray()
             : [];
         var booked = offer.AppointmentId is { } id && await therapist.GetAppointment(id) is { } appointment
             ? new Offers.SessionView(appointment.Start, appointment.End, Offers.Wire(appointment.Format), CalendarInvite.InWords(appointment.Start, zone.Id))

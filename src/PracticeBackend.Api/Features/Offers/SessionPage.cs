@@ -29,11 +29,11 @@ public static class SessionPage
     public static void Map(IEndpointRouteBuilder app)
     {
         var page = app.MapGroup(ContactLinks.ManageRoutePrefix).ExcludeFromDescription();
-        page.MapGet("/{token}", async (string token, IDbContextFactory<PracticeDbContext> contexts, IGrainFactory grains, IOptions<PracticeOptions> practice, CancellationToken cancellationToken) =>
+        page.MapGet("/{token}", async (string token, IDbContextFactory<PracticeDbContext> contexts, IGrainFactory grains, PracticeClock clock, IOptions<PracticeOptions> practice, CancellationToken cancellationToken) =>
             await FindAsync(contexts, grains, token, cancellationToken) is { } found
-                ? Show(practice.Value, found, null)
+                ? Show(practice.Value, found, clock.GetUtcNow())
                 : EmailLinks.Page(practice.Value, GoneTitle, GoneText, null, HttpStatusCode.NotFound));
-        page.MapPost("/{token}", async (string token, HttpRequest request, IDbContextFactory<PracticeDbContext> contexts, IGrainFactory grains, BookingSteps steps, IOptions<PracticeOptions> practice, CancellationToken cancellationToken) =>
+        page.MapPost("/{token}", async (string token, HttpRequest request, IDbContextFactory<PracticeDbContext> contexts, IGrainFactory grains, BookingSteps steps, PracticeClock clock, IOptions<PracticeOptions> practice, CancellationToken cancellationToken) =>
         {
             if (await FindAsync(contexts, grains, token, cancellationToken) is not { } found)
             {
@@ -42,9 +42,10 @@ public static class SessionPage
 
             var form = request.HasFormContentType ? await request.ReadFormAsync(cancellationToken) : null;
             var therapist = grains.GetGrain<ITherapistGrain>(found.Appointment.TherapistId);
+            var ahead = found.Appointment.Status == AppointmentStatus.Confirmed && found.Appointment.Start > clock.GetUtcNow();
             switch (form?["action"].ToString())
             {
-                case "cancel" when found.Appointment.Status == AppointmentStatus.Confirmed:
+                case "cancel" when ahead:
                     var cancelled = await therapist.ChangeAppointment(new ChangeAppointment(PersonByLink, found.Appointment.AppointmentId, AppointmentChangeKind.Cancel, Reason: "client-asked", ByPerson: true));
                     if (cancelled is { Outcome: AppointmentOutcome.Done, Appointment: { } view })
                     {
@@ -54,13 +55,13 @@ public static class SessionPage
                     }
 
                     break;
-                case "another-time" when found.Appointment.Status == AppointmentStatus.Confirmed:
-                    await steps.TellPersonAsync(found.Appointment, anotherTimeAsked: true);
+                case "another-time" when ahead:
+                    await steps.AskForAnotherTimeAsync(found.Appointment);
                     return EmailLinks.Page(practice.Value, "Thank you for letting us know",
                         $"{found.FirstName} will look for another time and write to you. Until then your session stays booked, so nothing is lost.", null);
             }
 
-            return Show(practice.Value, await FindAsync(contexts, grains, token, cancellationToken) ?? found, null, HttpStatusCode.Conflict);
+            return Show(practice.Value, await FindAsync(contexts, grains, token, cancellationToken) ?? found, clock.GetUtcNow(), HttpStatusCode.Conflict);
         }).DisableAntiforgery();
     }
 
@@ -97,7 +98,7 @@ public static class SessionPage
             : null;
     }
 
-    private static IResult Show(PracticeOptions practice, Found found, string? note, HttpStatusCode status = HttpStatusCode.OK)
+    private static IResult Show(PracticeOptions practice, Found found, DateTimeOffset now, HttpStatusCode status = HttpStatusCode.OK)
     {
         var session = found.Appointment;
         var when = CalendarInvite.InWords(session.Start, IanaTimeZone.Find(found.TimeZone).Id);
@@ -106,8 +107,8 @@ public static class SessionPage
         {
             AppointmentStatus.Cancelled => EmailLinks.Page(practice, "This session was cancelled",
                 $"The session on {when} was cancelled, so there is nothing to change here. If you'd like to find another time, whenever suits you, you're welcome to write to us.", null, status),
-            AppointmentStatus.Confirmed => EmailLinks.Page(practice, "Your session",
-                note ?? $"{when}, with {found.FirstName}, {format}. If it no longer suits you, you can cancel it, or ask for another time and keep this one until then.",
+            AppointmentStatus.Confirmed when session.Start > now => EmailLinks.Page(practice, "Your session",
+                $"{when}, with {found.FirstName}, {format}. If it no longer suits you, you can cancel it, or ask for another time and keep this one until then.",
                 EmailLinks.Button("Ask for another time", "action", "another-time") + EmailLinks.Button("Cancel this session", "action", "cancel"), status),
             _ => EmailLinks.Page(practice, "This session has passed", $"The session on {when} is in the past. If you'd like to talk again, you're welcome to write to us.", null, status),
         };

@@ -61,7 +61,7 @@ public static class CalendarFeed
 
     public sealed record Read(string Token) : IRequest<string?>;
 
-    internal sealed class ReadHandler(IDbContextFactory<PracticeDbContext> contexts, PhiProtector phi, PracticeClock clock, IOptions<PracticeOptions> practice) : IRequestHandler<Read, string?>
+    internal sealed class ReadHandler(IDbContextFactory<PracticeDbContext> contexts, PhiProtector phi, PracticeClock clock, AuditTrail audit, IOptions<PracticeOptions> practice) : IRequestHandler<Read, string?>
     {
         public async Task<string?> Handle(Read request, CancellationToken cancellationToken)
         {
@@ -78,6 +78,8 @@ public static class CalendarFeed
                 return null;
             }
 
+            // Every read of what it holds is in the audit trail, like any look at a person's details.
+            await audit.RecordAsync(StaffActor.System("calendar-feed"), AuditActions.CalendarFeedRead, AuditSubjects.Therapist, therapist.Id, AuditOutcomes.Success, cancellationToken);
             var now = clock.GetUtcNow().UtcDateTime;
             var sessions = await db.Appointments.AsNoTracking()
                 .Where(a => a.TherapistId == therapist.Id && a.Status != AppointmentStatus.Cancelled && a.EndsAt > now - Behind && a.StartsAt < now + Ahead)
