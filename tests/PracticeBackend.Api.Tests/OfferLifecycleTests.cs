@@ -92,6 +92,12 @@ public sealed class OfferLifecycleTests(FollowUpApp app)
         var answer = detail.GetProperty("offers")[0];
         Assert.Equal("none-work", answer.GetProperty("status").GetString());
         Assert.Equal(["tuesday-evening", "friday-morning"], answer.GetProperty("usually").EnumerateArray().Select(u => u.GetString()));
+
+        // The therapist's queue shows the answer, with the usual times, and nothing of the person.
+        var queue = await (await therapist.Client.GetAsync(new Uri("/api/staff/intake", UriKind.Relative))).JsonAsync();
+        var listed = queue.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("intakeId").GetGuid() == intake).GetProperty("latestOffer");
+        Assert.Equal("none-work", listed.GetProperty("status").GetString());
+        Assert.Equal(["tuesday-evening", "friday-morning"], listed.GetProperty("usually").EnumerateArray().Select(u => u.GetString()));
         Assert.Single(app.MailTo(person), m => m.TextBody!.Contains("will look for others", StringComparison.Ordinal));
         Assert.Single(app.MailTo(therapist.Email));
 

@@ -27,7 +27,11 @@ public static class IntakeWorklist
         bool NeedsPromptAttention,
         string Pace,
         string PreferredFormat,
-        Guid? AssignedTherapistId);
+        Guid? AssignedTherapistId,
+        OfferAnswer? LatestOffer);
+
+    /// <summary>Where the request's newest offer of times stands: open, picked, none-work (with the times they usually have), not-now or lapsed.</summary>
+    public sealed record OfferAnswer(string Status, string[] Usually);
 
     public sealed record Page(int PageNumber, int PageSize, int Total, Item[] Items);
 
@@ -44,11 +48,16 @@ public static class IntakeWorklist
                 .ThenBy(r => r.SubmittedAt)
                 .Skip((page - 1) * PageSize)
                 .Take(PageSize)
-                .Select(r => new { r.Id, r.Status, r.SubmittedAt, r.NeedsPromptAttention, r.Pace, r.PreferredFormat, r.AssignedTherapistId })
+                .Select(r => new
+                {
+                    r.Id, r.Status, r.SubmittedAt, r.NeedsPromptAttention, r.Pace, r.PreferredFormat, r.AssignedTherapistId,
+                    Offer = db.Offers.Where(o => o.IntakeRequestId == r.Id).OrderByDescending(o => o.CreatedAt).Select(o => new { o.Status, o.Usually }).FirstOrDefault(),
+                })
                 .ToListAsync(cancellationToken);
             return new Page(page, PageSize, await visible.CountAsync(cancellationToken), [.. rows.Select(r => new Item(
                 r.Id, r.Status.ToWire(), new DateTimeOffset(r.SubmittedAt, TimeSpan.Zero), r.NeedsPromptAttention,
-                r.Pace.ToWire(), r.PreferredFormat.ToWire(), r.AssignedTherapistId))]);
+                r.Pace.ToWire(), r.PreferredFormat.ToWire(), r.AssignedTherapistId,
+                r.Offer is { } offer ? new OfferAnswer(Offers.Offers.Wire(offer.Status), [.. offer.Usually]) : null))]);
         }
     }
 

@@ -18,6 +18,14 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Models
         public Guid? AssignedTherapistId { get; set; }
         /// <summary>The intakeId property</summary>
         public Guid? IntakeId { get; set; }
+        /// <summary>The latestOffer property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.IntakeWorklistOfferAnswer? LatestOffer { get; set; }
+#nullable restore
+#else
+        public global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.IntakeWorklistOfferAnswer LatestOffer { get; set; }
+#endif
         /// <summary>The needsPromptAttention property</summary>
         public bool? NeedsPromptAttention { get; set; }
         /// <summary>The pace property</summary>
@@ -55,6 +63,7 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Models
             {
                 { "assignedTherapistId", n => { AssignedTherapistId = n.GetGuidValue(); } },
                 { "intakeId", n => { IntakeId = n.GetGuidValue(); } },
+                { "latestOffer", n => { LatestOffer = n.GetObjectValue<global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.IntakeWorklistOfferAnswer>(global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.IntakeWorklistOfferAnswer.CreateFromDiscriminatorValue); } },
                 { "needsPromptAttention", n => { NeedsPromptAttention = n.GetBoolValue(); } },
                 { "pace", n => { Pace = n.GetEnumValue<global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.IntakeWorklistItem_pace>(); } },
                 { "preferredFormat", n => { PreferredFormat = n.GetEnumValue<global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.IntakeWorklistItem_preferredFormat>(); } },
@@ -71,6 +80,7 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Models
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteGuidValue("assignedTherapistId", AssignedTherapistId);
             writer.WriteGuidValue("intakeId", IntakeId);
+            writer.WriteObjectValue<global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.IntakeWorklistOfferAnswer>("latestOffer", LatestOffer);
             writer.WriteBoolValue("needsPromptAttention", NeedsPromptAttention);
             writer.WriteEnumValue<global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.IntakeWorklistItem_pace>("pace", Pace);
             writer.WriteEnumValue<global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.IntakeWorklistItem_preferredFormat>("preferredFormat", PreferredFormat);
