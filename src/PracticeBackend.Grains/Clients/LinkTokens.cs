@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
@@ -12,6 +13,24 @@ namespace PracticeBackend.Grains.Clients;
 public static class LinkTokens
 {
     public static byte[] Hash(string token) => SHA256.HashData(Encoding.ASCII.GetBytes(token));
+
+    /// <summary>
+    /// The live token row a link's token names (of this purpose, when given): not revoked, and never one of an
+    /// erased person. Empty for a token of the wrong size, without a look at the database's index.
+    /// </summary>
+    public static IQueryable<ContactToken> Active(PracticeDbContext db, string token, string? purpose = null)
+    {
+        if (token.Length is < 20 or > 100)
+        {
+            return db.ContactTokens.Where(_ => false);
+        }
+
+        var hash = Hash(token);
+        var active = db.ContactTokens.AsNoTracking()
+            .Where(t => t.TokenHash == hash && t.RevokedAt == null)
+            .Where(t => db.Clients.Any(c => c.Id == t.ClientId && c.ErasedAt == null));
+        return purpose is null ? active : active.Where(t => t.Purpose == purpose);
+    }
 
     /// <summary>Adds a token row per purpose for one message and returns the raw tokens (for the links only).</summary>
     /// <param name="offerId">For an offer of times: its link answers that offer.</param>

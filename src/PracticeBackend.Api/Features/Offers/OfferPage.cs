@@ -54,8 +54,8 @@ public static class OfferPage
         }).DisableAntiforgery();
     }
 
-    private const string GoneTitle = "This link isn't active any more";
-    private const string GoneText = "Nothing has changed. If you'd like to reach the practice, you're welcome to write to us directly.";
+    private const string GoneTitle = EmailLinks.GoneTitle;
+    private const string GoneText = EmailLinks.GoneText;
 
     private static IResult Show(PracticeOptions practice, Offers.PersonView view, string? note, HttpStatusCode status = HttpStatusCode.OK)
     {

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NodaTime.Text;
 using PracticeBackend.Api.Email;
+using PracticeBackend.Api.Features.Preferences;
 using PracticeBackend.Api.Hosting;
 using PracticeBackend.Api.Jobs;
 using PracticeBackend.Api.Security;
@@ -248,10 +249,7 @@ public static class Offers
 
     private static Dictionary<string, object?> Extensions(PersonAnswer answer) => new() { ["offer"] = answer.Offer };
 
-    private static ProblemHttpResult Gone() => TypedResults.Problem(
-        title: "This link isn't active any more",
-        detail: "Nothing has changed. If you'd like to reach the practice, you're welcome to write to us directly.",
-        statusCode: StatusCodes.Status404NotFound);
+    private static ProblemHttpResult Gone() => TypedResults.Problem(title: EmailLinks.GoneTitle, detail: EmailLinks.GoneText, statusCode: StatusCodes.Status404NotFound);
 
     private static StaffView ToStaffView(OfferView offer) => new(
         offer.OfferId, offer.TherapistId, offer.IntakeId, Wire(offer.Format), offer.Starts, offer.SessionMinutes, Wire(offer.Status), offer.Usually, offer.AppointmentId);
@@ -265,19 +263,13 @@ public static class Offers
         _ => "lapsed",
     };
 
-    public static string Wire(SessionFormat format) => format == SessionFormat.InPerson ? "in-person" : "video";
+    public static string Wire(SessionFormat format) => Staff.Appointments.Wire(format);
 
-    private static bool BeAnInstant(string? text) =>
-        text is not null && StartPattern.Parse(text) is { Success: true } parsed && Staff.Availability.YearInReach(parsed.Value.Year);
+    private static bool BeAnInstant(string? text) => Staff.Appointments.BeAnInstant(text);
 
     private static DateTimeOffset Parse(string text) => StartPattern.Parse(text).Value.ToDateTimeOffset();
 
-    private static SessionFormat? ParseFormat(string? format) => format switch
-    {
-        "in-person" => SessionFormat.InPerson,
-        "video" => SessionFormat.Video,
-        _ => null,
-    };
+    private static SessionFormat? ParseFormat(string? format) => Staff.Appointments.ParseFormat(format);
 }
 
 /// <summary>An offer's link: the token's hash finds the offer (never for an erased person), and the offer is shown in the person's own zone.</summary>
@@ -309,17 +301,11 @@ internal sealed class OfferLinks(IDbContextFactory<PracticeDbContext> contexts, 
 
     public async Task<Found?> FindAsync(string token, CancellationToken cancellationToken)
     {
-        if (token.Length is < 20 or > 100)
-        {
-            return null;
-        }
-
-        var hash = LinkTokens.Hash(token);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.ContactTokens.AsNoTracking()
-            .Where(t => t.TokenHash == hash && t.RevokedAt == null && t.Purpose == TokenPurposes.Offer && t.SubjectId != null)
-            .Join(db.Clients.Where(c => c.ErasedAt == null), t => t.ClientId, c => c.Id, (t, c) => new { OfferId = t.SubjectId!.Value, c.TimeZone })
-            .Join(db.Offers, x => x.OfferId, o => o.Id, (x, o) => new Found(x.OfferId, o.TherapistId, x.TimeZone))
+        return await LinkTokens.Active(db, token, TokenPurposes.Offer)
+            .Join(db.Offers, t => t.SubjectId, o => o.Id, (t, o) => new { t.ClientId, Offer = o })
+            .Where(x => x.Offer.ClientId == x.ClientId)
+            .Join(db.Clients, x => x.ClientId, c => c.Id, (x, c) => new Found(x.Offer.Id, x.Offer.TherapistId, c.TimeZone))
             .SingleOrDefaultAsync(cancellationToken);
     }
 

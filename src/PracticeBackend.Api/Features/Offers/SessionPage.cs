@@ -65,24 +65,18 @@ public static class SessionPage
         }).DisableAntiforgery();
     }
 
-    private const string GoneTitle = "This link isn't active any more";
-    private const string GoneText = "Nothing has changed. If you'd like to reach the practice, you're welcome to write to us directly.";
+    private const string GoneTitle = EmailLinks.GoneTitle;
+    private const string GoneText = EmailLinks.GoneText;
 
     private sealed record Found(AppointmentView Appointment, string FirstName, string TimeZone);
 
     /// <summary>The token's hash finds the session (its offer, or the appointment itself), never for an erased person; then the session as the calendar holds it now.</summary>
     private static async Task<Found?> FindAsync(IDbContextFactory<PracticeDbContext> contexts, IGrainFactory grains, string token, CancellationToken cancellationToken)
     {
-        if (token.Length is < 20 or > 100)
-        {
-            return null;
-        }
-
-        var hash = LinkTokens.Hash(token);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var link = await db.ContactTokens.AsNoTracking()
-            .Where(t => t.TokenHash == hash && t.RevokedAt == null && t.Purpose == TokenPurposes.Manage && t.SubjectId != null)
-            .Join(db.Clients.Where(c => c.ErasedAt == null), t => t.ClientId, c => c.Id, (t, c) => new { SubjectId = t.SubjectId!.Value, c.TimeZone })
+        var link = await LinkTokens.Active(db, token, TokenPurposes.Manage)
+            .Where(t => t.SubjectId != null)
+            .Join(db.Clients, t => t.ClientId, c => c.Id, (t, c) => new { SubjectId = t.SubjectId!.Value, t.ClientId, c.TimeZone })
             .SingleOrDefaultAsync(cancellationToken);
         if (link is null)
         {
@@ -90,7 +84,7 @@ public static class SessionPage
         }
 
         var appointmentId = await db.Offers.AsNoTracking().Where(o => o.Id == link.SubjectId).Select(o => o.AppointmentId).SingleOrDefaultAsync(cancellationToken) ?? link.SubjectId;
-        var session = await db.Appointments.AsNoTracking().Where(a => a.Id == appointmentId)
+        var session = await db.Appointments.AsNoTracking().Where(a => a.Id == appointmentId && a.ClientId == link.ClientId)
             .Join(db.Therapists, a => a.TherapistId, t => t.Id, (a, t) => new { a.TherapistId, t.DisplayName })
             .SingleOrDefaultAsync(cancellationToken);
         return session is not null && await grains.GetGrain<ITherapistGrain>(session.TherapistId).GetAppointment(appointmentId) is { } view

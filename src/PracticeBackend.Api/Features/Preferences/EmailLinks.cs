@@ -128,8 +128,8 @@ public static class EmailLinks
 
     private static readonly Answer StopStands = new("Nothing more will be sent", "You asked us to stop emails earlier, and that still stands.");
 
-    private const string GoneTitle = "This link isn't active any more";
-    private const string GoneText = "Nothing has changed. If you'd like to reach the practice, you're welcome to write to us directly.";
+    internal const string GoneTitle = "This link isn't active any more";
+    internal const string GoneText = "Nothing has changed. If you'd like to reach the practice, you're welcome to write to us directly.";
 
     /// <summary>The request an address confirmation was about: its token came with that message.</summary>
     private static async Task<Guid?> RequestOfAsync(IDbContextFactory<PracticeDbContext> contexts, ContactToken token)
@@ -143,17 +143,8 @@ public static class EmailLinks
 
     private static async Task<ContactToken?> FindAsync(IDbContextFactory<PracticeDbContext> contexts, string token)
     {
-        if (token.Length is < 20 or > 100)
-        {
-            return null;
-        }
-
-        var hash = LinkTokens.Hash(token);
         await using var db = await contexts.CreateDbContextAsync();
-        return await db.ContactTokens.AsNoTracking()
-            .Where(t => t.TokenHash == hash && t.RevokedAt == null)
-            .Where(t => db.Clients.Any(c => c.Id == t.ClientId && c.ErasedAt == null))
-            .SingleOrDefaultAsync();
+        return await LinkTokens.Active(db, token).SingleOrDefaultAsync();
     }
 
     private static IResult Ask(PracticeOptions practice, string purpose, HttpStatusCode status = HttpStatusCode.OK) => purpose switch

@@ -134,17 +134,17 @@ public static class Appointments
         }
     }
 
-    private static bool BeAnInstant(string? text) =>
+    internal static bool BeAnInstant(string? text) =>
         text is not null && StartPattern.Parse(text) is { Success: true } parsed && Availability.YearInReach(parsed.Value.Year);
 
-    private static SessionFormat? ParseFormat(string? format) => format switch
+    internal static SessionFormat? ParseFormat(string? format) => format switch
     {
         "in-person" => SessionFormat.InPerson,
         "video" => SessionFormat.Video,
         _ => null,
     };
 
-    private static string Wire(SessionFormat format) => format == SessionFormat.InPerson ? "in-person" : "video";
+    internal static string Wire(SessionFormat format) => format == SessionFormat.InPerson ? "in-person" : "video";
 
     private static string Wire(AppointmentStatus status) => status switch
     {
