@@ -49,8 +49,11 @@ public sealed class CalendarFeedTests(ApiFixture app)
             Assert.DoesNotContain(secret, raw, StringComparison.Ordinal);
         }
 
-        // The same feed twice is the same bytes: calendar apps see no change where there is none.
+        // The same feed twice is the same bytes: calendar apps see no change where there is none, and may ask so.
         Assert.Equal(raw, await calendarApp.GetStringAsync(first));
+        using var revalidate = new HttpRequestMessage(HttpMethod.Get, first);
+        revalidate.Headers.TryAddWithoutValidation("If-None-Match", fetched.Headers.ETag!.Tag);
+        Assert.Equal(HttpStatusCode.NotModified, (await calendarApp.SendAsync(revalidate)).StatusCode);
 
         var second = await IssueAsync(therapist);
         Assert.Equal(HttpStatusCode.NotFound, (await calendarApp.GetAsync(first)).StatusCode);

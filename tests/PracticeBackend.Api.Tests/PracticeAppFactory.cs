@@ -54,6 +54,7 @@ public abstract class PracticeAppFactory : WebApplicationFactory<Program>, IAsyn
     {
         builder.UseSetting("Practice:RateLimits:IntakePerMinute", "100000");
         builder.UseSetting("Practice:RateLimits:SignInPerMinute", "100000");
+        builder.UseSetting("Practice:RateLimits:LinksPerMinute", "100000");
     }
 
     protected static void WithFirstAdmin(IWebHostBuilder builder, string email, string password)

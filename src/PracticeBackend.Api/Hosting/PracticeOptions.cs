@@ -106,6 +106,9 @@ public sealed class RateLimitSettings
     public int IntakePerMinute { get; set; } = 5;
 
     public int SignInPerMinute { get; set; } = 10;
+
+    /// <summary>Opening or answering the scheduling links (offers, sessions, calendar feeds) from one address; generous, since a person clicks a few times and a feed is polled.</summary>
+    public int LinksPerMinute { get; set; } = 60;
 }
 
 public sealed class NetworkSettings

@@ -14,6 +14,7 @@ internal static class WebHardening
 {
     public const string IntakePolicy = "public-intake";
     public const string SignInPolicy = "sign-in";
+    public const string LinksPolicy = "public-links";
 
     public static IServiceCollection AddWebHardening(this IServiceCollection services, IConfiguration configuration)
     {
@@ -24,6 +25,7 @@ internal static class WebHardening
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.AddPolicy(IntakePolicy, context => PerClientIp(context, options.RateLimits.IntakePerMinute));
             limiter.AddPolicy(SignInPolicy, context => PerClientIp(context, options.RateLimits.SignInPerMinute));
+            limiter.AddPolicy(LinksPolicy, context => PerClientIp(context, options.RateLimits.LinksPerMinute));
             limiter.OnRejected = async (rejected, cancellationToken) =>
             {
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);

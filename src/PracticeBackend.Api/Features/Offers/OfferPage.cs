@@ -20,7 +20,7 @@ public static class OfferPage
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        var page = app.MapGroup(ContactLinks.OfferRoutePrefix).ExcludeFromDescription();
+        var page = app.MapGroup(ContactLinks.OfferRoutePrefix).ExcludeFromDescription().RequireRateLimiting(Security.WebHardening.LinksPolicy);
         page.MapGet("/{token}", async (string token, IMediator mediator, IOptions<PracticeOptions> practice, CancellationToken cancellationToken) =>
             await mediator.Send(new Offers.Look(token), cancellationToken) is { } view
                 ? Show(practice.Value, view, null)

@@ -200,7 +200,7 @@ public static class Offers
 
     public static void MapPublic(IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/offers").WithTags("Offers");
+        var group = app.MapGroup("/api/offers").WithTags("Offers").RequireRateLimiting(Security.WebHardening.LinksPolicy);
         group.MapGet("/{token}", async Task<Results<Ok<PersonView>, ProblemHttpResult>> (string token, IMediator mediator, CancellationToken cancellationToken) =>
             await mediator.Send(new Look(token), cancellationToken) is { } view ? TypedResults.Ok(view) : Gone())
             .WithName("GetOffer")

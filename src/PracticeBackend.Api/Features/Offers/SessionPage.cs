@@ -28,7 +28,7 @@ public static class SessionPage
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        var page = app.MapGroup(ContactLinks.ManageRoutePrefix).ExcludeFromDescription();
+        var page = app.MapGroup(ContactLinks.ManageRoutePrefix).ExcludeFromDescription().RequireRateLimiting(Security.WebHardening.LinksPolicy);
         page.MapGet("/{token}", async (string token, IDbContextFactory<PracticeDbContext> contexts, IGrainFactory grains, PracticeClock clock, IOptions<PracticeOptions> practice, CancellationToken cancellationToken) =>
             await FindAsync(contexts, grains, token, cancellationToken) is { } found
                 ? Show(practice.Value, found, clock.GetUtcNow())

@@ -145,17 +145,21 @@ public static class CalendarFeed
             .WithDescription("The secret address stops working at once.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        app.MapGet(RoutePrefix + "/{token}.ics", async (string token, IMediator mediator, HttpResponse response, CancellationToken cancellationToken) =>
+        app.MapGet(RoutePrefix + "/{token}.ics", async (string token, IMediator mediator, HttpRequest request, HttpResponse response, CancellationToken cancellationToken) =>
         {
             if (await mediator.Send(new Read(token), cancellationToken) is not { } ics)
             {
                 return Results.NotFound();
             }
 
+            // The tag is the body's own hash: a 304 only ever answers a client that holds these very bytes.
             var bytes = Encoding.UTF8.GetBytes(ics);
+            var tag = $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))[..32]}\"";
             response.Headers.CacheControl = "private, max-age=300";
-            response.Headers.ETag = $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))[..32]}\"";
-            return Results.Bytes(bytes, "text/calendar; charset=utf-8");
-        }).ExcludeFromDescription();
+            response.Headers.ETag = tag;
+            return request.Headers.IfNoneMatch.Contains(tag)
+                ? Results.StatusCode(StatusCodes.Status304NotModified)
+                : Results.Bytes(bytes, "text/calendar; charset=utf-8");
+        }).ExcludeFromDescription().RequireRateLimiting(Security.WebHardening.LinksPolicy);
     }
 }

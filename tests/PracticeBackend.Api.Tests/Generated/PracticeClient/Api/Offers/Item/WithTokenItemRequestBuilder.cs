@@ -52,6 +52,7 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Offers.Item
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.ProblemDetails">When receiving a 404 status code</exception>
+        /// <exception cref="global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.ProblemDetails">When receiving a 429 status code</exception>
         /// <exception cref="global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.ProblemDetails">When receiving a 4XX or 5XX status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -66,6 +67,7 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Offers.Item
             var errorMapping = new Dictionary<string, ParsableFactory<IParsable>>
             {
                 { "404", global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "429", global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "XXX", global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.OffersPersonView>(requestInfo, global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.OffersPersonView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);

@@ -45,6 +45,7 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Offers.Item.Acc
         /// <exception cref="global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.ProblemDetails">When receiving a 409 status code</exception>
         /// <exception cref="global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.ProblemDetails">When receiving a 413 status code</exception>
         /// <exception cref="global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.ProblemDetails">When receiving a 415 status code</exception>
+        /// <exception cref="global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.ProblemDetails">When receiving a 429 status code</exception>
         /// <exception cref="global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.ProblemDetails">When receiving a 4XX or 5XX status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -64,6 +65,7 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Offers.Item.Acc
                 { "409", global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "413", global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "415", global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
+                { "429", global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
                 { "XXX", global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.ProblemDetails.CreateFromDiscriminatorValue },
             };
             return await RequestAdapter.SendAsync<global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.OffersPersonView>(requestInfo, global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.OffersPersonView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
