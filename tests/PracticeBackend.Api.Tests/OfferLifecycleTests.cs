@@ -149,6 +149,29 @@ public sealed class OfferLifecycleTests(FollowUpApp app)
         Assert.Equal("in-conversation", (await app.StaffDetailAsync(intake)).GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task AnOfferForARequestThatHasEnded_IsNotOneToAnswer_AndItsReleaseIsNotAnnounced()
+    {
+        var (person, intake, _, admin) = await OfferedAsync();
+        var page = app.Link(Assert.Single(app.MailTo(person), m => m.Subject == "Some times that could work"), "See the times");
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsJsonAsync($"/api/staff/intake/{intake}/close", new { reason = "referred-elsewhere" })).StatusCode);
+
+        using var anonymous = app.CreateClient();
+        var offer = await (await anonymous.GetAsync(Api(page))).JsonAsync();
+        Assert.Equal("request-ended", offer.GetProperty("status").GetString());
+        Assert.Empty(offer.GetProperty("times").EnumerateArray());
+        var start = new DateTimeOffset(app.Clock.GetUtcNow().Date, TimeSpan.Zero).AddDays(2).AddHours(16);
+        var pick = await anonymous.PostAsJsonAsync(Api(page, "/accept"), new { start = start.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) });
+        Assert.Equal(HttpStatusCode.Conflict, pick.StatusCode);
+        Assert.Equal("This request has ended", (await pick.JsonAsync()).GetProperty("title").GetString());
+        Assert.Contains("This request has ended", await anonymous.GetStringAsync(page), StringComparison.Ordinal);
+
+        app.Clock.Advance(TimeSpan.FromHours(80));
+        await SweepOffersAsync();
+        await app.AdvanceAsync(TimeSpan.FromDays(2), TimeSpan.FromHours(6));
+        Assert.DoesNotContain(app.MailTo(person), m => m.Subject == "About the times we set aside");
+    }
+
     /// <summary>
     /// What a receiving calendar checks (../shared/research/calendar-invites.md): the MIME method equals
     /// METHOD, CRLF lines, one event with its stable UID, SEQUENCE, DTSTAMP, UTC times, ORGANIZER and the

@@ -65,7 +65,7 @@ public sealed partial class BookingSteps(IGrainFactory grains, OutboxSignal outb
         // the unique index on (subject, kind, sequence) keeps a second writer's note out.
         var untold = await db.Appointments.AsNoTracking()
             .Where(a => a.Status == Domain.Scheduling.AppointmentStatus.Cancelled && a.CancelReason == ErasedReason && (clientId == null || a.ClientId == clientId))
-            .Where(a => !db.OutboxMessages.Any(m => m.SubjectId == a.Id && m.Kind == Domain.Messages.MessageKind.TherapistSessionNote))
+            .Where(a => !db.OutboxMessages.Any(m => m.ClientId == null && m.SubjectId == a.Id && m.SubjectSequence == a.Sequence && m.Kind == Domain.Messages.MessageKind.TherapistSessionNote))
             .Select(a => new { a.Id, a.Sequence, a.StartsAt })
             .Take(500)
             .ToListAsync(cancellationToken);

@@ -391,10 +391,10 @@ public sealed class Correspondence
                 break;
             case SessionChange.Cancelled:
                 // Told of a session only to hear it is off, they would be told twice about nothing: say nothing.
-                // A confirmation of their own pick counts even while it waits: they saw "confirmed" on the page.
+                // A confirmation of their own pick counts whatever became of it: they saw "confirmed" on the page.
                 var heardOfIt = _messages.Any(m =>
                     (m.AsPast() is { ReachedThem: true } && m.SubjectId == news.AppointmentId && m.Kind is MessageKind.SessionBooked or MessageKind.SessionMoved or MessageKind.SessionReminder)
-                    || (m.Kind == MessageKind.BookingConfirmed && m.RequestId == id && (m.IsPlanned || m.AsPast() is { ReachedThem: true })));
+                    || (m.Kind == MessageKind.BookingConfirmed && m.RequestId == id));
                 if (heardOfIt)
                 {
                     PlanAbout(news, MessageKind.SessionCancelled, id, now);

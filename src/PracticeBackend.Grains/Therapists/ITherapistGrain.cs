@@ -101,6 +101,9 @@ public enum OfferOutcome
 
     /// <summary>An offered time is not in the future.</summary>
     InThePast = 8,
+
+    /// <summary>The request the offer was for has ended (closed, or booked another way): nothing to answer.</summary>
+    RequestEnded = 9,
 }
 
 [GenerateSerializer, Immutable, Alias("practice.offer-view")]

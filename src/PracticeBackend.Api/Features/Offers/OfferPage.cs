@@ -63,6 +63,11 @@ public static class OfferPage
         var format = view.Format == "video" ? "by video" : "in person";
         return view.Status switch
         {
+            "open" when view.Times.Length == 0 => Released(practice, status),
+            "request-ended" => EmailLinks.Page(practice, "This request has ended",
+                "Nothing has changed here. Whenever you'd like to talk, you're welcome to write to us.", null, status),
+            "picked" when view.Booked is { Status: "cancelled" } => EmailLinks.Page(practice, "This session was cancelled",
+                $"The session on {view.Booked.InWords} was cancelled since, so there is nothing to change here. If you'd like to find another time, whenever suits you, you're welcome to write to us.", null, status),
             "open" => EmailLinks.Page(practice, note is null ? "Some times that could work" : "That time was just taken",
                 note ?? $"{first} has set aside these times for a first conversation, {format}. Choose one if it suits you; there's no need to decide quickly.",
                 Times(view) + OtherTimes("None of these work?") + "<p>Or, if now isn't the right time:</p>" + EmailLinks.Button("Not now, thanks", "action", "not-now"),
@@ -73,10 +78,12 @@ public static class OfferPage
                 $"{first} will look for other times and write when there are some. There's nothing else you need to do.", null, status),
             "not-now" => EmailLinks.Page(practice, "Thank you for letting us know",
                 "We've closed your request. You'll get one short note confirming it, and then nothing more. The door stays open if you ever want to write again.", null, status),
-            _ => EmailLinks.Page(practice, "Those times were released",
-                "That's completely fine. If you'd like other times, you can ask for them here, whenever suits you.", OtherTimes(null), status),
+            _ => Released(practice, status),
         };
     }
+
+    private static IResult Released(PracticeOptions practice, HttpStatusCode status) => EmailLinks.Page(practice, "Those times were released",
+        "That's completely fine. If you'd like other times, you can ask for them here, whenever suits you.", OtherTimes(null), status);
 
     private static string Times(Offers.PersonView view)
     {

@@ -142,7 +142,7 @@ public static class Offers
 
     public sealed record TimeView(DateTimeOffset Start, string Local, string InWords);
 
-    public sealed record SessionView(DateTimeOffset Start, DateTimeOffset End, string Format, string InWords);
+    public sealed record SessionView(DateTimeOffset Start, DateTimeOffset End, string Format, string InWords, string Status);
 
     /// <summary>The outcome of an answer: done (with where the offer stands now), or a calm refusal.</summary>
     public sealed record PersonAnswer(OfferOutcome Outcome, PersonView? Offer);
@@ -205,7 +205,7 @@ public static class Offers
             await mediator.Send(new Look(token), cancellationToken) is { } view ? TypedResults.Ok(view) : Gone())
             .WithName("GetOffer")
             .WithSummary("An offer of times, by its link")
-            .WithDescription("The offered times in the person's zone, the format and the therapist's first name, and where the offer stands (open, picked, none-work, not-now, lapsed).")
+            .WithDescription("The offered times in the person's zone (those still ahead), the format and the therapist's first name, and where the offer stands (open, picked, none-work, not-now, lapsed, or request-ended when the request closed or was booked another way).")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{token}/accept", async Task<Results<Ok<PersonView>, ProblemHttpResult>> (string token, AcceptForm form, IMediator mediator, CancellationToken cancellationToken) =>
             Answered(await mediator.Send(new Pick(token, form), cancellationToken)))
@@ -237,6 +237,11 @@ public static class Offers
         { Outcome: OfferOutcome.Taken } => TypedResults.Problem(
             title: "That time was just taken",
             detail: "Another of the times may still suit you; or you can ask for other times here.",
+            statusCode: StatusCodes.Status409Conflict,
+            extensions: Extensions(answer)),
+        { Outcome: OfferOutcome.RequestEnded } => TypedResults.Problem(
+            title: "This request has ended",
+            detail: "Nothing has changed. Whenever you'd like to talk, you're welcome to write to us.",
             statusCode: StatusCodes.Status409Conflict,
             extensions: Extensions(answer)),
         { Outcome: OfferOutcome.AnsweredAlready } => TypedResults.Problem(
@@ -283,6 +288,11 @@ internal sealed class OfferLinks(IDbContextFactory<PracticeDbContext> contexts, 
             return new Offers.PersonAnswer(OfferOutcome.NotFound, null);
         }
 
+        if (await ViewAsync(found, cancellationToken) is { Status: "request-ended" } ended)
+        {
+            return new Offers.PersonAnswer(OfferOutcome.RequestEnded, ended);
+        }
+
         var therapist = grains.GetGrain<ITherapistGrain>(found.TherapistId);
         var result = await therapist.AnswerOffer(new AnswerOffer(found.OfferId, answer, start, usually));
         if (result is { Outcome: OfferOutcome.Done, Offer: { PersonTold: false } answered })
@@ -324,9 +334,13 @@ internal sealed class OfferLinks(IDbContextFactory<PracticeDbContext> contexts, 
             ? offer.Starts.Where(s => s > clock.GetUtcNow()).Select(s => new Offers.TimeView(s, Local(s, zone), CalendarInvite.InWords(s, zone.Id))).ToArray()
             : [];
         var booked = offer.AppointmentId is { } id && await therapist.GetAppointment(id) is { } appointment
-            ? new Offers.SessionView(appointment.Start, appointment.End, Offers.Wire(appointment.Format), CalendarInvite.InWords(appointment.Start, zone.Id))
+            ? new Offers.SessionView(appointment.Start, appointment.End, Offers.Wire(appointment.Format), CalendarInvite.InWords(appointment.Start, zone.Id), Staff.Appointments.Wire(appointment.Status))
             : null;
-        return new Offers.PersonView(Offers.Wire(offer.Status), OutboxSender.FirstName(name), Offers.Wire(offer.Format), zone.Id, times, booked, offer.Usually);
+
+        // An offer still open for a request that has ended (closed, or booked another way) is not one to answer.
+        var requestEnded = offer.Status == OfferStatus.Open
+            && await db.IntakeRequests.AnyAsync(r => r.Id == offer.IntakeId && (r.Status == Domain.Intake.IntakeStatus.Closed || r.Status == Domain.Intake.IntakeStatus.Booked), cancellationToken);
+        return new Offers.PersonView(requestEnded ? "request-ended" : Offers.Wire(offer.Status), OutboxSender.FirstName(name), Offers.Wire(offer.Format), zone.Id, requestEnded ? [] : times, booked, offer.Usually);
     }
 
     private static string Local(DateTimeOffset instant, NodaTime.DateTimeZone zone) =>

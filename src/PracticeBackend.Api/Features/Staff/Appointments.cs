@@ -146,7 +146,7 @@ public static class Appointments
 
     internal static string Wire(SessionFormat format) => format == SessionFormat.InPerson ? "in-person" : "video";
 
-    private static string Wire(AppointmentStatus status) => status switch
+    internal static string Wire(AppointmentStatus status) => status switch
     {
         AppointmentStatus.Confirmed => "confirmed",
         AppointmentStatus.Cancelled => "cancelled",

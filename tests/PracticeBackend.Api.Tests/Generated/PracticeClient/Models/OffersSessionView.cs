@@ -34,6 +34,14 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Models
 #endif
         /// <summary>The start property</summary>
         public DateTimeOffset? Start { get; set; }
+        /// <summary>The status property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? Status { get; set; }
+#nullable restore
+#else
+        public string Status { get; set; }
+#endif
         /// <summary>
         /// Instantiates a new <see cref="global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.OffersSessionView"/> and sets the default values.
         /// </summary>
@@ -63,6 +71,7 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Models
                 { "format", n => { Format = n.GetStringValue(); } },
                 { "inWords", n => { InWords = n.GetStringValue(); } },
                 { "start", n => { Start = n.GetDateTimeOffsetValue(); } },
+                { "status", n => { Status = n.GetStringValue(); } },
             };
         }
         /// <summary>
@@ -76,6 +85,7 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Models
             writer.WriteStringValue("format", Format);
             writer.WriteStringValue("inWords", InWords);
             writer.WriteDateTimeOffsetValue("start", Start);
+            writer.WriteStringValue("status", Status);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

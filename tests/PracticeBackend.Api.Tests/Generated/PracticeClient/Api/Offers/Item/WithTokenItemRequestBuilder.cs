@@ -46,7 +46,7 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Offers.Item
         {
         }
         /// <summary>
-        /// The offered times in the person&apos;s zone, the format and the therapist&apos;s first name, and where the offer stands (open, picked, none-work, not-now, lapsed).
+        /// The offered times in the person&apos;s zone (those still ahead), the format and the therapist&apos;s first name, and where the offer stands (open, picked, none-work, not-now, lapsed, or request-ended when the request closed or was booked another way).
         /// </summary>
         /// <returns>A <see cref="global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.OffersPersonView"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -73,7 +73,7 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Offers.Item
             return await RequestAdapter.SendAsync<global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.OffersPersonView>(requestInfo, global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.OffersPersonView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// The offered times in the person&apos;s zone, the format and the therapist&apos;s first name, and where the offer stands (open, picked, none-work, not-now, lapsed).
+        /// The offered times in the person&apos;s zone (those still ahead), the format and the therapist&apos;s first name, and where the offer stands (open, picked, none-work, not-now, lapsed, or request-ended when the request closed or was booked another way).
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
