@@ -66,6 +66,8 @@ public static class PracticeBackendHost
         services.AddHttpContextAccessor();
         services.AddScoped<StaffContext>();
         services.AddTransient<Features.Offers.OfferLinks>();
+        services.AddRazorPages();
+        services.AddSingleton<Pages.IntakeFormTokens>();
         services.AddSingleton<AuditTrail>();
         services.AddStaffAuthentication(builder.Environment);
         services.AddWebHardening(configuration);
@@ -88,6 +90,7 @@ public static class PracticeBackendHost
     public static WebApplication UsePracticeBackend(this WebApplication app)
     {
         app.UseWebHardening();
+        app.UseStaticFiles();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
@@ -131,6 +134,7 @@ public static class PracticeBackendHost
             .RequireAuthorization(StaffAuthentication.AdminPolicy);
         app.MapOrleansDashboard("/orleans").RequireAuthorization(StaffAuthentication.AdminPolicy);
 
+        app.MapRazorPages();
         app.MapPracticeHealthChecks();
         app.MapPracticeOpenApi();
         return app;
