@@ -130,7 +130,9 @@ public static class PracticeBackendHost
         AuditLog.Map(staff);
 
         // Operators' dashboards: admins only, through the same cookie; they show ids, never PHI.
-        app.MapHangfireDashboard("/hangfire", new Hangfire.DashboardOptions { Authorization = [], DisplayStorageConnectionString = false })
+        // Razor Pages bring ASP.NET Core anti-forgery, which the dashboard would then demand of its own forms; its
+        // POSTs are guarded as every staff change is, by the SameSite=Strict cookie and the origin check (ADR 0005).
+        app.MapHangfireDashboard("/hangfire", new Hangfire.DashboardOptions { Authorization = [], DisplayStorageConnectionString = false, IgnoreAntiforgeryToken = true })
             .RequireAuthorization(StaffAuthentication.AdminPolicy);
         app.MapOrleansDashboard("/orleans").RequireAuthorization(StaffAuthentication.AdminPolicy);
 
