@@ -1,0 +1,94 @@
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+
+namespace PracticeBackend.Api.Tests;
+
+/// <summary>
+/// The intake form in a real browser (Debian's Chromium): sent without JavaScript, by keyboard alone;
+/// a mistake shown next to its field; no serious or critical accessibility violation on the form, on its
+/// mistakes, or on its thank-you (axe runs as JavaScript, so the scans are made in a page that has it).
+/// </summary>
+public sealed class IntakePageBrowserTests(FollowUpApp app) : IClassFixture<FollowUpApp>, IAsyncLifetime
+{
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public async Task InitializeAsync()
+    {
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+        });
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task WithoutJavaScript_AMistakeIsShownByItsField_ThenTheFormIsSent_AndThankYouSaysWhatFollows()
+    {
+        await using var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { JavaScriptEnabled = false });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(app.ClientOptions.BaseAddress, "/intake").ToString());
+
+        await page.Locator("#name").FillAsync("Sam");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#email-error")).ToHaveTextAsync("Please give an email address so the practice can reply.");
+        await Assertions.Expect(page.Locator("#name")).ToHaveValueAsync("Sam");
+
+        await page.Locator("#email").FillAsync($"browser.form.{Guid.NewGuid():N}@example.org");
+        await page.Locator("input[name='Form.Pace'][value='when-ready']").CheckAsync();
+        await page.Locator("#consent").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Thank you for writing" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("We won't write again unless you do.")).ToBeVisibleAsync();
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task TheForm_ItsMistakes_AndItsThankYou_PassAnAccessibilityScan_AndItCanBeSentByKeyboardAlone()
+    {
+        var page = await _browser!.NewPageAsync();
+        await page.GotoAsync(new Uri(app.ClientOptions.BaseAddress, "/intake").ToString());
+        await AssertAccessibleAsync(page);
+        await page.Locator("#send").ClickAsync();
+        await Assertions.Expect(page.Locator("#email-error")).ToBeVisibleAsync();
+        await AssertAccessibleAsync(page);
+
+        await page.GotoAsync(new Uri(app.ClientOptions.BaseAddress, "/intake").ToString());
+        var email = $"keyboard.{Guid.NewGuid():N}@example.org";
+
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.TypeAsync("Robin");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.TypeAsync(email);
+        await page.Keyboard.PressAsync("Tab"); // phone
+        await page.Keyboard.PressAsync("Tab"); // pace
+        await page.Keyboard.PressAsync("Tab"); // format
+        await page.Keyboard.PressAsync("Tab"); // message
+        await page.Keyboard.TypeAsync("Hello.");
+        await page.Keyboard.PressAsync("Tab"); // consent
+        await page.Keyboard.PressAsync("Space");
+        await page.Keyboard.PressAsync("Tab"); // send
+        await page.Keyboard.PressAsync("Enter");
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Thank you for writing" })).ToBeVisibleAsync();
+        await AssertAccessibleAsync(page);
+        await page.CloseAsync();
+    }
+
+    private static async Task AssertAccessibleAsync(IPage page)
+    {
+        var scan = await page.RunAxe();
+        Assert.Empty(scan.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help}"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+    }
+}
