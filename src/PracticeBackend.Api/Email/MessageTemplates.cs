@@ -247,26 +247,28 @@ public static class MessageTemplates
 
     private static (string, Paragraph[]) Outcome(CloseReason reason)
     {
-        var (subject, sentences) = reason switch
-        {
-            CloseReason.NoResponse => ("About your request",
-                "We're closing your request for now, so we won't write about it again. "
-                + "You're welcome to write to us any time, whenever it suits you."),
-            CloseReason.ReferredElsewhere => ("About your request",
-                "We've suggested another practitioner who may be a better fit for you, and we hope it helps. "
-                + "You're welcome to write to us again any time."),
-            CloseReason.NotAFit => ("About your request",
-                "Thank you for thinking of us. We've read your message carefully, and we don't think we're the right fit "
-                + "for you this time. If it would help, write to us and we'll gladly suggest others who may be."),
-            CloseReason.PersonDeclined => ("Thank you for letting us know",
-                "Thank you for letting us know. We won't write again, and if you ever want to get in touch, the door is open."),
-            CloseReason.Withdrew => ("We've closed your request",
-                "We've closed your request, as you asked. We won't write again unless you do."),
-            _ => throw new ArgumentOutOfRangeException(nameof(reason)),
-        };
-
+        var (subject, sentences) = OutcomeWords(reason);
         return (subject, [new(Words(sentences)), new(Words("No need to reply."))]);
     }
+
+    /// <summary>What closing a request for this reason tells the person (subject and words): the dashboard shows it before the close.</summary>
+    public static (string Subject, string Sentences) OutcomeWords(CloseReason reason) => reason switch
+    {
+        CloseReason.NoResponse => ("About your request",
+            "We're closing your request for now, so we won't write about it again. "
+            + "You're welcome to write to us any time, whenever it suits you."),
+        CloseReason.ReferredElsewhere => ("About your request",
+            "We've suggested another practitioner who may be a better fit for you, and we hope it helps. "
+            + "You're welcome to write to us again any time."),
+        CloseReason.NotAFit => ("About your request",
+            "Thank you for thinking of us. We've read your message carefully, and we don't think we're the right fit "
+            + "for you this time. If it would help, write to us and we'll gladly suggest others who may be."),
+        CloseReason.PersonDeclined => ("Thank you for letting us know",
+            "Thank you for letting us know. We won't write again, and if you ever want to get in touch, the door is open."),
+        CloseReason.Withdrew => ("We've closed your request",
+            "We've closed your request, as you asked. We won't write again unless you do."),
+        _ => throw new ArgumentOutOfRangeException(nameof(reason)),
+    };
 
     private static (string, Paragraph[]) ClosedAtTheirRequest() =>
         ("Thank you for letting us know",

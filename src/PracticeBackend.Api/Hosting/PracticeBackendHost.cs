@@ -66,7 +66,13 @@ public static class PracticeBackendHost
         services.AddHttpContextAccessor();
         services.AddScoped<StaffContext>();
         services.AddTransient<Features.Offers.OfferLinks>();
-        services.AddRazorPages();
+        // The staff dashboard needs a signed-in member of staff; its admin pages an admin. Sign-in is open.
+        services.AddRazorPages(o =>
+        {
+            o.Conventions.AuthorizeFolder("/Dashboard", StaffAuthentication.StaffPolicy);
+            o.Conventions.AuthorizeFolder("/Dashboard/Admin", StaffAuthentication.AdminPolicy);
+            o.Conventions.AllowAnonymousToPage("/Dashboard/SignIn");
+        });
         services.AddSingleton<Pages.IntakeFormTokens>();
         services.AddSingleton<AuditTrail>();
         services.AddStaffAuthentication(builder.Environment);

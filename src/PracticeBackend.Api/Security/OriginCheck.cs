@@ -6,13 +6,13 @@ namespace PracticeBackend.Api.Security;
 
 /// <summary>
 /// Anti-forgery for cookie-authenticated changes (ADR 0005): the staff cookie is SameSite=Strict, and
-/// a state-changing request under /api/staff, /api/auth or the operators' dashboards (/hangfire,
-/// /orleans, which act on the same cookie) that a browser marks as cross-site — by its Origin, or
+/// a state-changing request under /api/staff, /api/auth, the staff dashboard's pages (/dashboard) or the
+/// operators' dashboards (/hangfire, /orleans, which act on the same cookie) that a browser marks as cross-site — by its Origin, or
 /// failing that its Sec-Fetch-Site — is refused before any handler runs.
 /// </summary>
 internal sealed class OriginCheck(RequestDelegate next, IOptions<PracticeOptions> practice)
 {
-    private static readonly PathString[] Guarded = ["/api/staff", "/api/auth", "/hangfire", "/orleans"];
+    private static readonly PathString[] Guarded = ["/api/staff", "/api/auth", "/dashboard", "/hangfire", "/orleans"];
 
     public async Task InvokeAsync(HttpContext context, IProblemDetailsService problems)
     {

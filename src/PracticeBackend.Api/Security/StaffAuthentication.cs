@@ -67,8 +67,11 @@ internal static class StaffAuthentication
                 cookie.ExpireTimeSpan = IdleTimeout;
                 cookie.SlidingExpiration = true;
 
-                // An API answers with a status, not a redirect to a login page.
-                cookie.Events.OnRedirectToLogin = context => Status(context.Response, StatusCodes.Status401Unauthorized);
+                // An API answers with a status, not a redirect to a login page; the dashboard's pages go to its sign-in.
+                cookie.LoginPath = DashboardSignInPath;
+                cookie.Events.OnRedirectToLogin = context => IsDashboard(context.Request)
+                    ? RedirectToSignIn(context)
+                    : Status(context.Response, StatusCodes.Status401Unauthorized);
                 cookie.Events.OnRedirectToAccessDenied = context => Status(context.Response, StatusCodes.Status403Forbidden);
             });
 
@@ -78,6 +81,18 @@ internal static class StaffAuthentication
         services.AddSingleton<StartUpLock>(); // DatabaseMigrator takes it too
         services.AddHostedService<FirstAdmin>();
         return services;
+    }
+
+    public const string DashboardSignInPath = "/dashboard/sign-in";
+
+    private static bool IsDashboard(HttpRequest request) => request.Path.StartsWithSegments("/dashboard", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Back to the page asked for after signing in: a path on this site only, never another address.</summary>
+    private static Task RedirectToSignIn(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context)
+    {
+        var back = context.Request.PathBase + context.Request.Path + context.Request.QueryString;
+        context.Response.Redirect(DashboardSignInPath + QueryString.Create("returnUrl", back.ToString()));
+        return Task.CompletedTask;
     }
 
     private static Task Status(HttpResponse response, int statusCode)

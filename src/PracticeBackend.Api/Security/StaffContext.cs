@@ -8,7 +8,7 @@ using PracticeBackend.Grains.Staff;
 namespace PracticeBackend.Api.Security;
 
 /// <summary>The signed-in staff member of the current request, as grains and queries need them.</summary>
-internal sealed class StaffContext(IHttpContextAccessor http, IOptions<PracticeOptions> practice)
+public sealed class StaffContext(IHttpContextAccessor http, IOptions<PracticeOptions> practice)
 {
     public StaffActor Actor
     {

@@ -18,7 +18,10 @@ public static class IntakeWorklist
 
     private static readonly IntakeStatus[] Open = [IntakeStatus.Submitted, IntakeStatus.InConversation, IntakeStatus.TimesOffered];
 
-    public sealed record Query(string? Status, int Page) : IRequest<Page>;
+    /// <param name="Assigned">"mine" (assigned to the signed-in therapist), "unassigned", or null for all one may see.</param>
+    public sealed record Query(string? Status, int Page, string? Assigned = null) : IRequest<Page>;
+
+    public static readonly IReadOnlyList<string> AssignedFilters = ["mine", "unassigned"];
 
     public sealed record Item(
         Guid IntakeId,
@@ -41,7 +44,14 @@ public static class IntakeWorklist
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             var statuses = query.Status is null ? Open : [ParseStatus(query.Status)];
-            var visible = db.IntakeRequests.AsNoTracking().VisibleTo(staff.Actor).Where(r => statuses.Contains(r.Status));
+            var actor = staff.Actor;
+            var visible = db.IntakeRequests.AsNoTracking().VisibleTo(actor).Where(r => statuses.Contains(r.Status));
+            visible = query.Assigned switch
+            {
+                "mine" => visible.Where(r => actor.TherapistId != null && r.AssignedTherapistId == actor.TherapistId),
+                "unassigned" => visible.Where(r => r.AssignedTherapistId == null),
+                _ => visible,
+            };
             var page = Paging.Clamp(query.Page);
             var rows = await visible
                 .OrderByDescending(r => r.NeedsPromptAttention)
@@ -61,6 +71,23 @@ public static class IntakeWorklist
         }
     }
 
+    /// <summary>One request as the queue knows it, with the person's zone (for offering times in it); no PHI, so not audited.</summary>
+    public sealed record Find(Guid IntakeId) : IRequest<Summary?>;
+
+    public sealed record Summary(Guid IntakeId, string Status, Guid? AssignedTherapistId, string PreferredFormat, string TimeZone);
+
+    internal sealed class FindHandler(IDbContextFactory<PracticeDbContext> contexts, StaffContext staff) : IRequestHandler<Find, Summary?>
+    {
+        public async Task<Summary?> Handle(Find query, CancellationToken cancellationToken)
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            var row = await db.IntakeRequests.AsNoTracking().VisibleTo(staff.Actor).Where(r => r.Id == query.IntakeId)
+                .Select(r => new { r.Id, r.Status, r.AssignedTherapistId, r.PreferredFormat, r.TimeZone })
+                .SingleOrDefaultAsync(cancellationToken);
+            return row is null ? null : new Summary(row.Id, row.Status.ToWire(), row.AssignedTherapistId, row.PreferredFormat.ToWire(), row.TimeZone);
+        }
+    }
+
     public static bool IsStatus(string? status) =>
         status is null || Enum.GetValues<IntakeStatus>().Any(s => s.ToWire() == status);
 
@@ -68,16 +95,20 @@ public static class IntakeWorklist
 
     public sealed class Validator : AbstractValidator<Query>
     {
-        public Validator() =>
+        public Validator()
+        {
             RuleFor(q => q.Status).Must(IsStatus)
                 .WithMessage("Status is one of: submitted, in-conversation, times-offered, booked, closed.");
+            RuleFor(q => q.Assigned).Must(a => a is null || AssignedFilters.Contains(a))
+                .WithMessage("Assigned is mine or unassigned, or left out for every request you may see.");
+        }
     }
 
     public static void Map(IEndpointRouteBuilder intake) =>
-        intake.MapGet("/", async (string? status, int? page, IMediator mediator, CancellationToken cancellationToken) =>
-            TypedResults.Ok(await mediator.Send(new Query(status, page ?? 1), cancellationToken)))
+        intake.MapGet("/", async (string? status, int? page, string? assigned, IMediator mediator, CancellationToken cancellationToken) =>
+            TypedResults.Ok(await mediator.Send(new Query(status, page ?? 1, assigned), cancellationToken)))
             .WithName("ListIntakeQueue")
             .WithSummary("List the intake queue")
-            .WithDescription("Requests that need a human: crisis-flagged first, then whoever has waited longest; 50 a page. " +
+            .WithDescription("Requests that need a human: crisis-flagged first, then whoever has waited longest; 50 a page; assigned=mine or unassigned narrows it. " +
                 "No names or words here — opening a request (GetIntakeDetail) shows them and is audited.");
 }
