@@ -74,6 +74,9 @@ public static class AuditActions
 
     /// <summary>A calendar app read a therapist's feed (it holds people's initials).</summary>
     public const string CalendarFeedRead = "calendar-feed.read";
+
+    /// <summary>Staff opened a therapist's week on the dashboard (it shows people's initials).</summary>
+    public const string CalendarRead = "calendar.read";
     public const string ClientExport = "client.export";
     public const string ClientErase = "client.erase";
     public const string ClientPurge = "client.retention-purge";

@@ -92,7 +92,7 @@ public static class CalendarFeed
             calendar.AddProperty("REFRESH-INTERVAL;VALUE=DURATION", "PT1H");
             foreach (var session in sessions)
             {
-                var who = session.ErasedAt is null ? Name(phi.Unseal(session.NameSealed), practice.Value.Scheduling.FeedShowsFirstNames) : null;
+                var who = session.ErasedAt is null ? Initials(phi.Unseal(session.NameSealed), practice.Value.Scheduling.FeedShowsFirstNames) : null;
                 calendar.Events.Add(new CalendarEvent
                 {
                     Uid = session.Id.ToString(),
@@ -113,7 +113,7 @@ public static class CalendarFeed
         }
 
         /// <summary>"S. K." for Sam Kowalski (or "Sam" when first names are on); nothing when there is no name.</summary>
-        private static string? Name(string? name, bool firstName)
+        internal static string? Initials(string? name, bool firstName)
         {
             var words = (name ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             if (words.Length == 0)

@@ -74,7 +74,7 @@ public static class IntakeWorklist
     /// <summary>One request as the queue knows it, with the person's zone (for offering times in it); no PHI, so not audited.</summary>
     public sealed record Find(Guid IntakeId) : IRequest<Summary?>;
 
-    public sealed record Summary(Guid IntakeId, string Status, Guid? AssignedTherapistId, string PreferredFormat, string TimeZone);
+    public sealed record Summary(Guid IntakeId, Guid ClientId, string Status, Guid? AssignedTherapistId, string PreferredFormat, string TimeZone);
 
     internal sealed class FindHandler(IDbContextFactory<PracticeDbContext> contexts, StaffContext staff) : IRequestHandler<Find, Summary?>
     {
@@ -82,9 +82,9 @@ public static class IntakeWorklist
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             var row = await db.IntakeRequests.AsNoTracking().VisibleTo(staff.Actor).Where(r => r.Id == query.IntakeId)
-                .Select(r => new { r.Id, r.Status, r.AssignedTherapistId, r.PreferredFormat, r.TimeZone })
+                .Select(r => new { r.Id, r.ClientId, r.Status, r.AssignedTherapistId, r.PreferredFormat, r.TimeZone })
                 .SingleOrDefaultAsync(cancellationToken);
-            return row is null ? null : new Summary(row.Id, row.Status.ToWire(), row.AssignedTherapistId, row.PreferredFormat.ToWire(), row.TimeZone);
+            return row is null ? null : new Summary(row.Id, row.ClientId, row.Status.ToWire(), row.AssignedTherapistId, row.PreferredFormat.ToWire(), row.TimeZone);
         }
     }
 
