@@ -42,13 +42,20 @@ internal sealed class OriginCheck(RequestDelegate next, IOptions<PracticeOptions
     private bool IsSameSiteOrNonBrowser(HttpRequest request)
     {
         var origin = request.Headers.Origin.ToString();
+        var site = request.Headers["Sec-Fetch-Site"].ToString();
+
+        // Under Referrer-Policy: no-referrer a browser's own form post says "Origin: null": only Sec-Fetch-Site can vouch for it.
+        if (origin == "null")
+        {
+            return site == "same-origin";
+        }
+
         if (origin.Length > 0)
         {
             return origin == $"{request.Scheme}://{request.Host}" || AllowedOrigins().Contains(origin);
         }
 
         // No Origin: a browser still says where the request came from; tools (curl, tests) say nothing.
-        var site = request.Headers["Sec-Fetch-Site"].ToString();
         return site.Length == 0 || site is "same-origin" or "none";
     }
 
