@@ -37,6 +37,8 @@ public static class PracticeBackendHost
             .Validate(o => o.Email.Wording is null || !MessageTemplates.WordingViolations(o.Email.Wording).Any(),
                 "Practice:Email:Wording fails the tone guard (docs/tone-guard.md): no urgency, scarcity, guilt or deadlines.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.Email.SignerName), "Practice:Email:SignerName: messages are signed by a named person.")
+            .Validate(o => o.Embedding.FrameAncestors.All(EmbeddingSettings.IsOrigin),
+                "Practice:Embedding:FrameAncestors: each is an origin such as https://www.example-practice.org (https, no path, no wildcard).")
             .ValidateOnStart();
 
         var connectionString = configuration.GetConnectionString("Practice")

@@ -42,6 +42,25 @@ public sealed class PracticeOptions
     public PacingSettingsSection Pacing { get; set; } = new();
 
     public SchedulingSettings Scheduling { get; set; } = new();
+
+    /// <summary>The practice's own site, where the intake form is embedded in a frame (README "Embedding the form").</summary>
+    public EmbeddingSettings Embedding { get; set; } = new();
+}
+
+public sealed class EmbeddingSettings
+{
+    /// <summary>
+    /// Origins allowed to show /intake in a frame ("https://www.example-practice.org"); empty: no site may.
+    /// Every other page refuses every frame.
+    /// </summary>
+    public List<string> FrameAncestors { get; set; } = [];
+
+    /// <summary>An origin as CSP wants it: https (or http for localhost), a host, maybe a port, nothing else.</summary>
+    public static bool IsOrigin(string origin) =>
+        Uri.TryCreate(origin, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback))
+        && uri.GetLeftPart(UriPartial.Authority) == origin.TrimEnd('/')
+        && !origin.Contains('*', StringComparison.Ordinal);
 }
 
 public sealed class SchedulingSettings

@@ -75,6 +75,8 @@ internal static class WebHardening
         return services;
     }
 
+    private static readonly PathString IntakePage = "/intake";
+
     public static WebApplication UseWebHardening(this WebApplication app)
     {
         if (app.Services.GetRequiredService<IOptions<ForwardedHeadersOptions>>().Value.ForwardedHeaders != ForwardedHeaders.None)
@@ -87,17 +89,30 @@ internal static class WebHardening
             app.UseHsts();
         }
 
+        var embedders = app.Services.GetRequiredService<IOptions<PracticeOptions>>().Value.Embedding.FrameAncestors.Select(o => o.TrimEnd('/')).ToArray();
+        var intakeFrameAncestors = embedders.Length == 0 ? "'none'" : string.Join(' ', embedders);
         app.Use(async (context, next) =>
         {
             context.Response.OnStarting(() =>
             {
                 var headers = context.Response.Headers;
+                var path = context.Request.Path;
                 headers.XContentTypeOptions = "nosniff";
-                headers.XFrameOptions = "DENY";
                 headers["Referrer-Policy"] = "no-referrer";
+
+                // Only the public form may be framed, and only by the practice's own site (Practice:Embedding:FrameAncestors).
+                var embeddable = embedders.Length > 0 && path.StartsWithSegments(IntakePage, StringComparison.OrdinalIgnoreCase);
+                if (!embeddable)
+                {
+                    headers.XFrameOptions = "DENY";
+                }
+
+                // Our pages carry no inline style or script. The operators' dashboards (Hangfire's, Orleans') are
+                // other projects' pages that set inline styles; they are admin-only and keep that allowance.
+                var styles = path.StartsWithSegments("/hangfire") || path.StartsWithSegments("/orleans") ? "'self' 'unsafe-inline'" : "'self'";
                 headers.ContentSecurityPolicy =
-                    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
-                    "connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+                    $"default-src 'self'; script-src 'self'; style-src {styles}; img-src 'self' data:; " +
+                    $"connect-src 'self'; object-src 'none'; frame-ancestors {(embeddable ? intakeFrameAncestors : "'none'")}; base-uri 'none'; form-action 'self'";
 
                 // Anything from the API may carry health information or a person's request: never cache it.
                 if (!context.Request.Path.StartsWithSegments("/health"))
