@@ -13,6 +13,31 @@ internal static class Browser
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
         });
 
+    /// <summary>
+    /// When <c>SCREENSHOTS_DIR</c> is set (tools/screenshots.sh), saves the page at desktop (1280) and phone (390)
+    /// widths as <c>{name}-1280.png</c> and <c>{name}-390.png</c>; otherwise does nothing.
+    /// </summary>
+    public static async Task ShotAsync(IPage page, string name)
+    {
+        if (Environment.GetEnvironmentVariable("SCREENSHOTS_DIR") is not { Length: > 0 } directory)
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(directory);
+        var before = page.ViewportSize;
+        foreach (var width in new[] { 1280, 390 })
+        {
+            await page.SetViewportSizeAsync(width, width == 390 ? 844 : 800);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(directory, $"{name}-{width}.png"), FullPage = true, Animations = ScreenshotAnimations.Disabled });
+        }
+
+        if (before is not null)
+        {
+            await page.SetViewportSizeAsync(before.Width, before.Height);
+        }
+    }
+
     /// <summary>No serious or critical axe violation (axe runs as JavaScript, so the page must have it on).</summary>
     public static async Task AssertAccessibleAsync(IPage page)
     {

@@ -29,12 +29,14 @@ public sealed class DashboardBrowserTests(FollowUpApp app) : IClassFixture<Follo
         await using var personContext = await _browser!.NewContextAsync(new BrowserNewContextOptions { TimezoneId = "Europe/London" });
         var personPage = await personContext.NewPageAsync();
         await personPage.GotoAsync(Url("/intake"));
+        await Browser.ShotAsync(personPage, "intake");
         await personPage.Locator("#name").FillAsync("Sam Rivera");
         await personPage.Locator("#email").FillAsync(person);
         await personPage.Locator("#message").FillAsync("I keep people at a distance and would like to understand why.");
         await personPage.Locator("#consent").CheckAsync();
         await personPage.Locator("#send").ClickAsync();
         await Assertions.Expect(personPage.GetByRole(AriaRole.Heading, new() { Name = "Thank you for writing" })).ToBeVisibleAsync();
+        await Browser.ShotAsync(personPage, "intake-thank-you");
         await app.DeliverDueAsync();
         var acknowledgement = Assert.Single(app.MailTo(person));
 
@@ -45,6 +47,7 @@ public sealed class DashboardBrowserTests(FollowUpApp app) : IClassFixture<Follo
         await staff.GotoAsync(Url("/dashboard"));
         await Assertions.Expect(staff.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
         await Browser.AssertAccessibleAsync(staff);
+        await Browser.ShotAsync(staff, "dashboard-sign-in");
         await staff.Locator("#email").FillAsync(FollowUpApp.AdminEmail);
         await staff.Locator("#password").FillAsync("not the password");
         await staff.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
@@ -69,6 +72,7 @@ public sealed class DashboardBrowserTests(FollowUpApp app) : IClassFixture<Follo
         await staff.Locator("#day-saturday").FillAsync("");
         await staff.GetByRole(AriaRole.Button, new() { Name = "Save availability" }).ClickAsync();
         await Assertions.Expect(staff.GetByRole(AriaRole.Status)).ToHaveTextAsync("Availability saved; open times follow it from now on.");
+        await Browser.ShotAsync(staff, "dashboard-availability");
         await Browser.AssertAccessibleAsync(staff);
 
         // The queue shows the request without anything of the person; opening it shows their words.
@@ -76,9 +80,11 @@ public sealed class DashboardBrowserTests(FollowUpApp app) : IClassFixture<Follo
         var row = staff.GetByRole(AriaRole.Link, new() { NameRegex = new("^Request of") });
         await Assertions.Expect(row).ToHaveCountAsync(1);
         Assert.DoesNotContain("Sam", await staff.ContentAsync(), StringComparison.Ordinal);
+        await Browser.ShotAsync(staff, "dashboard-queue");
         await row.ClickAsync();
         await Assertions.Expect(staff.GetByText("I keep people at a distance")).ToBeVisibleAsync();
         await Assertions.Expect(staff.GetByText("Europe/London")).ToBeVisibleAsync();
+        await Browser.ShotAsync(staff, "dashboard-request");
         await Assertions.Expect(staff.GetByRole(AriaRole.Cell, new() { Name = "Acknowledgement" })).ToBeVisibleAsync();
         await Browser.AssertAccessibleAsync(staff);
         await staff.Locator("#therapistId").SelectOptionAsync(therapistId.ToString());
@@ -88,6 +94,7 @@ public sealed class DashboardBrowserTests(FollowUpApp app) : IClassFixture<Follo
         // Three times from the slot picker.
         await staff.GetByRole(AriaRole.Link, new() { Name = "Offer times" }).ClickAsync();
         await Assertions.Expect(staff.GetByRole(AriaRole.Heading, new() { Name = "Offer times" })).ToBeVisibleAsync();
+        await Browser.ShotAsync(staff, "dashboard-offer-times");
         await Browser.AssertAccessibleAsync(staff);
         var slots = staff.Locator("input[name='starts']");
         for (var i = 0; i < 3; i++)
@@ -103,9 +110,11 @@ public sealed class DashboardBrowserTests(FollowUpApp app) : IClassFixture<Follo
         var offer = Assert.Single(app.MailTo(person), m => m.Subject == "Some times that could work");
         await personPage.GotoAsync(app.Link(offer, "See the times").ToString());
         await Assertions.Expect(personPage.GetByRole(AriaRole.Heading, new() { Name = "Some times that could work" })).ToBeVisibleAsync();
+        await Browser.ShotAsync(personPage, "link-offer");
         await Browser.AssertAccessibleAsync(personPage);
         await personPage.Locator("form:has(input[name='action'][value='pick']) button").First.ClickAsync();
         await Assertions.Expect(personPage.GetByRole(AriaRole.Heading, new() { Name = "Your session is confirmed" })).ToBeVisibleAsync();
+        await Browser.ShotAsync(personPage, "link-offer-picked");
         await app.DeliverDueAsync();
         Assert.Single(app.MailTo(person), m => m.Subject == "Your session is confirmed");
 
@@ -114,8 +123,10 @@ public sealed class DashboardBrowserTests(FollowUpApp app) : IClassFixture<Follo
         var session = staff.Locator(".session a");
         await Assertions.Expect(session).ToHaveCountAsync(1);
         await Assertions.Expect(session).ToContainTextAsync("S. R.");
+        await Browser.ShotAsync(staff, "dashboard-calendar");
         await Browser.AssertAccessibleAsync(staff);
         await session.ClickAsync();
+        await Browser.ShotAsync(staff, "dashboard-session");
         await Browser.AssertAccessibleAsync(staff);
         await staff.Locator("input[name='start']").Nth(3).CheckAsync();
         await staff.GetByRole(AriaRole.Button, new() { Name = "Move the session" }).ClickAsync();
@@ -125,6 +136,7 @@ public sealed class DashboardBrowserTests(FollowUpApp app) : IClassFixture<Follo
 
         // The person stops emails from the first email's link; the request's page says so.
         await personPage.GotoAsync(app.Link(acknowledgement, "Stop these emails").ToString());
+        await Browser.ShotAsync(personPage, "link-stop");
         await personPage.GetByRole(AriaRole.Button, new() { Name = "Stop these emails" }).ClickAsync();
         await Assertions.Expect(personPage.GetByRole(AriaRole.Heading, new() { Name = "You won't get more emails from us" })).ToBeVisibleAsync();
         await staff.GotoAsync(Url("/dashboard?status=booked"));

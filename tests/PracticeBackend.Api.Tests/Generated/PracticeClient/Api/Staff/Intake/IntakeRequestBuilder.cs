@@ -35,7 +35,7 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Intake
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public IntakeRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/staff/intake{?page*,status*}", pathParameters)
+        public IntakeRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/staff/intake{?assigned*,page*,status*}", pathParameters)
         {
         }
         /// <summary>
@@ -43,11 +43,11 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Intake
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public IntakeRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/staff/intake{?page*,status*}", rawUrl)
+        public IntakeRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/staff/intake{?assigned*,page*,status*}", rawUrl)
         {
         }
         /// <summary>
-        /// Requests that need a human: crisis-flagged first, then whoever has waited longest; 50 a page. No names or words here — opening a request (GetIntakeDetail) shows them and is audited.
+        /// Requests that need a human: crisis-flagged first, then whoever has waited longest; 50 a page; assigned=mine or unassigned narrows it. No names or words here — opening a request (GetIntakeDetail) shows them and is audited.
         /// </summary>
         /// <returns>A <see cref="global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.IntakeWorklistPage"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -76,7 +76,7 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Intake
             return await RequestAdapter.SendAsync<global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.IntakeWorklistPage>(requestInfo, global::PracticeBackend.Api.Tests.Generated.PracticeClient.Models.IntakeWorklistPage.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Requests that need a human: crisis-flagged first, then whoever has waited longest; 50 a page. No names or words here — opening a request (GetIntakeDetail) shows them and is audited.
+        /// Requests that need a human: crisis-flagged first, then whoever has waited longest; 50 a page; assigned=mine or unassigned narrows it. No names or words here — opening a request (GetIntakeDetail) shows them and is audited.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -104,11 +104,24 @@ namespace PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Intake
             return new global::PracticeBackend.Api.Tests.Generated.PracticeClient.Api.Staff.Intake.IntakeRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// Requests that need a human: crisis-flagged first, then whoever has waited longest; 50 a page. No names or words here — opening a request (GetIntakeDetail) shows them and is audited.
+        /// Requests that need a human: crisis-flagged first, then whoever has waited longest; 50 a page; assigned=mine or unassigned narrows it. No names or words here — opening a request (GetIntakeDetail) shows them and is audited.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class IntakeRequestBuilderGetQueryParameters 
         {
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            #pragma warning disable CS1591
+            [QueryParameter("assigned")]
+            public string? Assigned { get; set; }
+            #pragma warning restore CS1591
+#nullable restore
+#else
+            #pragma warning disable CS1591
+            [QueryParameter("assigned")]
+            public string Assigned { get; set; }
+            #pragma warning restore CS1591
+#endif
             /// <summary>1-based page number; out-of-range numbers are clamped.</summary>
             [QueryParameter("page")]
             public int? Page { get; set; }
