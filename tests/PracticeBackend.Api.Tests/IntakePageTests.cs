@@ -26,9 +26,14 @@ public sealed partial class IntakePageTests(ApiFixture app)
         Assert.Contains("If you are in crisis", html, StringComparison.Ordinal);
         Assert.Contains("We won&#x27;t write again unless you do.", html, StringComparison.Ordinal);
         Assert.Contains("<link rel=\"stylesheet\" href=\"/css/site.css\">", html, StringComparison.Ordinal);
-        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+
+        // Scripts only from our own files: every <script> has a src on this site and no body.
+        Assert.All(System.Text.RegularExpressions.Regex.Matches(html, "<script[^>]*>(.*?)</script>", System.Text.RegularExpressions.RegexOptions.Singleline),
+            script => Assert.Matches("^<script src=\"/js/[a-z-]+\\.js\" defer></script>$", script.Value));
+        Assert.Contains("<script src=\"/js/intake.js\" defer></script>", html, StringComparison.Ordinal);
         Assert.DoesNotContain("style=", html, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(new Uri("/css/site.css", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(new Uri("/js/intake.js", UriKind.Relative))).StatusCode);
     }
 
     [Fact]
