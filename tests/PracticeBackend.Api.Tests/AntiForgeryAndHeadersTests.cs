@@ -44,6 +44,30 @@ public sealed class AntiForgeryAndHeadersTests(ApiFixture app)
         Assert.Equal(HttpStatusCode.NoContent, (await admin.SendAsync(request)).StatusCode);
     }
 
+    /// <summary>Under Referrer-Policy: no-referrer a browser's own form posts say "Origin: null"; only its "same-origin" lets one through.</summary>
+    [Theory]
+    [InlineData("same-origin", HttpStatusCode.NoContent)]
+    [InlineData("cross-site", HttpStatusCode.Forbidden)]
+    [InlineData("same-site", HttpStatusCode.Forbidden)]
+    [InlineData("none", HttpStatusCode.Forbidden)]
+    [InlineData("", HttpStatusCode.Forbidden)]
+    public async Task StaffChange_WithANullOrigin_IsAcceptedOnlyWhenTheBrowserSaysSameOrigin(string site, HttpStatusCode expected)
+    {
+        using var admin = await app.SignInAsAdminAsync();
+        var intakeId = await app.SubmitIntakeAsync();
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"/api/staff/intake/{intakeId}/close", UriKind.Relative))
+        {
+            Content = JsonContent.Create(new { reason = "not-a-fit" }),
+        };
+        request.Headers.Add("Origin", "null");
+        if (site.Length > 0)
+        {
+            request.Headers.Add("Sec-Fetch-Site", site);
+        }
+
+        Assert.Equal(expected, (await admin.SendAsync(request)).StatusCode);
+    }
+
     [Theory]
     [InlineData("/hangfire/recurring/trigger")]
     [InlineData("/hangfire/jobs/enqueued/delete")]

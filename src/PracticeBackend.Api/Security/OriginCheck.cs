@@ -42,13 +42,21 @@ internal sealed class OriginCheck(RequestDelegate next, IOptions<PracticeOptions
     private bool IsSameSiteOrNonBrowser(HttpRequest request)
     {
         var origin = request.Headers.Origin.ToString();
+        var site = request.Headers["Sec-Fetch-Site"].ToString();
+
+        // Under our Referrer-Policy (no-referrer) a browser posts a form with "Origin: null", even from our own page;
+        // it still says where the post came from, and only a post it marks as from this very origin is let through.
+        if (origin == "null")
+        {
+            return site == "same-origin";
+        }
+
         if (origin.Length > 0)
         {
             return origin == $"{request.Scheme}://{request.Host}" || AllowedOrigins().Contains(origin);
         }
 
         // No Origin: a browser still says where the request came from; tools (curl, tests) say nothing.
-        var site = request.Headers["Sec-Fetch-Site"].ToString();
         return site.Length == 0 || site is "same-origin" or "none";
     }
 
