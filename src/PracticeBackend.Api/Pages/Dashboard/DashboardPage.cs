@@ -28,9 +28,8 @@ public abstract class DashboardPage(IMediator mediator, StaffContext staff, IOpt
 
     public string? Error(string field) => Errors.TryGetValue(field, out var message) ? message : null;
 
-    /// <summary>Runs a change; on a refusal by the validators, its mistakes are kept by field and null comes back.</summary>
+    /// <summary>Runs a change; on a refusal by the validators, its mistakes are kept by field and null (false, for a yes/no answer) comes back.</summary>
     protected async Task<T?> TrySendAsync<T>(IRequest<T> request, CancellationToken cancellationToken)
-        where T : class?
     {
         try
         {
@@ -44,7 +43,7 @@ public abstract class DashboardPage(IMediator mediator, StaffContext staff, IOpt
             }
 
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            return null;
+            return default;
         }
     }
 
