@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
 namespace PracticeBackend.Api.Tests;
@@ -176,11 +175,7 @@ public sealed class AdminPagesTests(ApiFixture app)
         using var admin = await app.SignInAsAdminAsync();
         var client = await ClientIdAsync(admin, await app.SubmitIntakeAsync());
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-        });
+        await using var browser = await Browser.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 390, Height = 844 } });
         await page.GotoAsync(Url("/dashboard/sign-in"));
         await page.Locator("#email").FillAsync(ApiFixture.AdminEmail);
@@ -192,7 +187,8 @@ public sealed class AdminPagesTests(ApiFixture app)
         {
             var answer = await page.GotoAsync(Url(path));
             Assert.True(answer?.Status == 200, $"{path} answered {answer?.Status}");
-            await AssertAccessibleAsync(page, path);
+            await Browser.AssertAccessibleAsync(page);
+            await Browser.ShotAsync(page, "dashboard" + path.Replace("/dashboard", "", StringComparison.Ordinal).Replace('/', '-').Split("-clients-")[0] + (path.Contains("/clients/", StringComparison.Ordinal) ? "-client" : ""));
         }
 
         // A page with its mistakes shown, and the invitation's answer.
@@ -201,23 +197,16 @@ public sealed class AdminPagesTests(ApiFixture app)
         await page.Locator("#timeZone").FillAsync("Nowhere/Special");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create the profile" }).ClickAsync();
         await Assertions.Expect(page.Locator("#timeZone-error")).ToBeVisibleAsync();
-        await AssertAccessibleAsync(page, "therapists with a mistake");
+        await Browser.AssertAccessibleAsync(page);
         await page.GotoAsync(Url("/dashboard/admin/staff"));
         await page.Locator("#email").FillAsync($"axe.{Guid.NewGuid():N}@practice.test");
         await page.Locator("input[name='role'][value='Admin']").CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Invite" }).ClickAsync();
         await Assertions.Expect(page.Locator("#invitation-token")).ToBeVisibleAsync();
-        await AssertAccessibleAsync(page, "staff with an invitation");
+        await Browser.AssertAccessibleAsync(page);
     }
 
     private string Url(string path) => new Uri(app.ClientOptions.BaseAddress, path).ToString();
-
-    private static async Task AssertAccessibleAsync(IPage page, string what)
-    {
-        var scan = await page.RunAxe();
-        Assert.True(!scan.Violations.Any(v => v.Impact is "serious" or "critical"),
-            what + ": " + string.Join("; ", scan.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Select(n => n.Html))})")));
-    }
 
     private static async Task<Guid> ClientIdAsync(HttpClient admin, Guid intakeId) =>
         (await (await admin.GetAsync(new Uri($"/api/staff/intake/{intakeId}", UriKind.Relative))).JsonAsync()).GetProperty("clientId").GetGuid();

@@ -1,4 +1,3 @@
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
 namespace PracticeBackend.Api.Tests;
@@ -16,11 +15,7 @@ public sealed class IntakePageBrowserTests(FollowUpApp app) : IClassFixture<Foll
     public async Task InitializeAsync()
     {
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-        });
+        _browser = await Browser.LaunchAsync(_playwright);
     }
 
     [Fact(Timeout = 120_000)]
@@ -49,10 +44,10 @@ public sealed class IntakePageBrowserTests(FollowUpApp app) : IClassFixture<Foll
     {
         var page = await _browser!.NewPageAsync();
         await page.GotoAsync(new Uri(app.ClientOptions.BaseAddress, "/intake").ToString());
-        await AssertAccessibleAsync(page);
+        await Browser.AssertAccessibleAsync(page);
         await page.Locator("#send").ClickAsync();
         await Assertions.Expect(page.Locator("#email-error")).ToBeVisibleAsync();
-        await AssertAccessibleAsync(page);
+        await Browser.AssertAccessibleAsync(page);
 
         await page.GotoAsync(new Uri(app.ClientOptions.BaseAddress, "/intake").ToString());
         var email = $"keyboard.{Guid.NewGuid():N}@example.org";
@@ -72,14 +67,8 @@ public sealed class IntakePageBrowserTests(FollowUpApp app) : IClassFixture<Foll
         await page.Keyboard.PressAsync("Enter");
 
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Thank you for writing" })).ToBeVisibleAsync();
-        await AssertAccessibleAsync(page);
+        await Browser.AssertAccessibleAsync(page);
         await page.CloseAsync();
-    }
-
-    private static async Task AssertAccessibleAsync(IPage page)
-    {
-        var scan = await page.RunAxe();
-        Assert.Empty(scan.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help}"));
     }
 
     public async Task DisposeAsync()
