@@ -206,7 +206,7 @@ public sealed partial class OutboxSender(
                 OfferAnswer: scheduled?.Offer?.Status,
                 SessionNote: message.Kind == MessageKind.TherapistSessionNote && scheduled?.Appointment is { } noted
                     ? new SessionNote(noted.Status == Domain.Scheduling.AppointmentStatus.Cancelled ? SessionNoteKind.CancelledByPerson : SessionNoteKind.AnotherTimeAsked,
-                        CalendarInvite.InWords(Utc(noted.StartsAt), scheduled.TherapistTimeZone))
+                        CalendarInvite.InWords(noted.StartsAt.AsUtc(), scheduled.TherapistTimeZone))
                     : null)), staffRecipient!, automated: true);
         }
 
@@ -237,7 +237,7 @@ public sealed partial class OutboxSender(
         if (InviteMethod(message.Kind) is { } method && scheduled?.Appointment is { } session)
         {
             var organizer = new MailboxAddress(options.Name, email.Value.FromAddress);
-            var ics = CalendarInvite.Render(method, session.Id, session.Sequence, Utc(session.StartsAt), Utc(session.EndsAt),
+            var ics = CalendarInvite.Render(method, session.Id, session.Sequence, session.StartsAt.AsUtc(), session.EndsAt.AsUtc(),
                 $"Appointment with {scheduled.FirstName}", scheduled.Where(options.Scheduling.Address), organizer, to, now);
             mime.Body = CalendarInvite.Attach(rendered, method, ics);
         }
@@ -313,17 +313,15 @@ public sealed partial class OutboxSender(
         return words.FirstOrDefault(w => !w.EndsWith('.')) ?? displayName.Trim();
     }
 
-    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
-
     private sealed record Scheduled(OfferRow? Offer, string FirstName, string? VideoLink, string TherapistTimeZone, AppointmentRow? Appointment)
     {
         public OfferWords Words(string timeZone) => new(
             FirstName,
             (Offer?.Format ?? Appointment?.Format) == Domain.Scheduling.SessionFormat.Video ? "by video" : "in person",
-            [.. (Offer?.Starts ?? []).Select(s => CalendarInvite.InWords(Utc(s), timeZone))]);
+            [.. (Offer?.Starts ?? []).Select(s => CalendarInvite.InWords(s.AsUtc(), timeZone))]);
 
         public SessionWords? Session(string timeZone, string address) =>
-            Appointment is { } booked ? new SessionWords(FirstName, CalendarInvite.InWords(Utc(booked.StartsAt), timeZone), Where(address)) : null;
+            Appointment is { } booked ? new SessionWords(FirstName, CalendarInvite.InWords(booked.StartsAt.AsUtc(), timeZone), Where(address)) : null;
 
         public string Where(string address) => (Appointment?.Format ?? Offer?.Format) == Domain.Scheduling.SessionFormat.Video
             ? VideoLink is { Length: > 0 } link ? $"by video, at {link}" : $"by video; {FirstName} will send the link before the session"
@@ -388,7 +386,7 @@ public sealed partial class OutboxSender(
         {
             // A session cancelled by an erasure: all that is left to say is when it was, in the therapist's own zone.
             var scheduled = await ScheduledAsync(row.SubjectId ?? Guid.Empty, cancellationToken);
-            var when = scheduled?.Appointment is { } session ? CalendarInvite.InWords(Utc(session.StartsAt), scheduled.TherapistTimeZone) : "a time on your calendar";
+            var when = scheduled?.Appointment is { } session ? CalendarInvite.InWords(session.StartsAt.AsUtc(), scheduled.TherapistTimeZone) : "a time on your calendar";
             rendered = MessageTemplates.RenderStaffNotice(row.Kind, new StaffNoticeModel(options.Name, StaffLinks.Queue(options), SessionNote: new SessionNote(SessionNoteKind.CancelledByErasure, when)));
         }
         else

@@ -153,10 +153,10 @@ public sealed class CorrespondenceRows
     public void Add(IntakeRequest request) => _requests.Add(request.Id, request);
 
     private static Contact ToContact(Client client) =>
-        new(client.ContactStatus, Utc(client.PausedUntil), client.Pace, client.TimeZone, client.ErasedAt is not null, client.RemindersOff);
+        new(client.ContactStatus, client.PausedUntil.AsUtc(), client.Pace, client.TimeZone, client.ErasedAt is not null, client.RemindersOff);
 
     private static RequestState ToState(IntakeRequest request) =>
-        new(request.Id, request.Status, Utc(request.LastContactAt), request.AutomationStoppedReason, request.AwaitingAddressConfirmation);
+        new(request.Id, request.Status, request.LastContactAt.AsUtc(), request.AutomationStoppedReason, request.AwaitingAddressConfirmation);
 
     private static OutboxEntry ToEntry(OutboxMessage message) => new()
     {
@@ -165,21 +165,17 @@ public sealed class CorrespondenceRows
         Kind = message.Kind,
         SubjectId = message.SubjectId,
         SubjectSequence = message.SubjectSequence,
-        SessionStartsAt = Utc(message.SessionStartsAt),
+        SessionStartsAt = message.SessionStartsAt.AsUtc(),
         Status = message.Status,
-        CreatedAt = Utc(message.CreatedAt),
-        DueAt = Utc(message.DueAt),
+        CreatedAt = message.CreatedAt.AsUtc(),
+        DueAt = message.DueAt.AsUtc(),
         DueRule = message.DueRule,
-        RetryAt = Utc(message.RetryAt),
+        RetryAt = message.RetryAt.AsUtc(),
         Attempts = message.Attempts,
-        FirstAttemptAt = Utc(message.FirstAttemptAt),
-        ClaimedAt = Utc(message.ClaimedAt),
-        SentAt = Utc(message.SentAt),
+        FirstAttemptAt = message.FirstAttemptAt.AsUtc(),
+        ClaimedAt = message.ClaimedAt.AsUtc(),
+        SentAt = message.SentAt.AsUtc(),
         StatusReason = message.StatusReason,
         OutcomeReason = message.OutcomeReason,
     };
-
-    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
-
-    private static DateTimeOffset? Utc(DateTime? value) => value is { } v ? Utc(v) : null;
 }

@@ -66,18 +66,17 @@ public static class ClientData
                 client.TimeZone,
                 client.Pace.ToWire(),
                 client.ContactStatus.ToString().ToLowerInvariant(),
-                Utc(client.CreatedAt),
-                client.ErasedAt is { } erased ? Utc(erased) : null,
+                client.CreatedAt.AsUtc(),
+                client.ErasedAt is { } erased ? erased.AsUtc() : null,
                 [.. client.IntakeRequests.OrderBy(r => r.SubmittedAt).Select(r => new ExportedRequest(
-                    r.Id, Utc(r.SubmittedAt), r.Status.ToWire(), r.Pace.ToWire(), r.PreferredFormat.ToWire(), phi.Unseal(r.MessageSealed), r.ClosedReason?.ToWire()))],
+                    r.Id, r.SubmittedAt.AsUtc(), r.Status.ToWire(), r.Pace.ToWire(), r.PreferredFormat.ToWire(), phi.Unseal(r.MessageSealed), r.ClosedReason?.ToWire()))],
                 [.. client.ConsentRecords.OrderBy(c => c.RecordedAt).Select(c => new ExportedConsent(
-                    c.Purpose, c.Granted, c.TextVersion, c.Source, Utc(c.RecordedAt)))],
+                    c.Purpose, c.Granted, c.TextVersion, c.Source, c.RecordedAt.AsUtc()))],
                 [.. messages.Select(m => new ExportedMessage(
-                    m.Id, m.IntakeRequestId, m.Kind.ToWire(), m.Status.ToString().ToLowerInvariant(), Utc(m.DueAt),
-                    m.SentAt is { } sent ? Utc(sent) : null, phi.Unseal(m.BodySealed)))]);
+                    m.Id, m.IntakeRequestId, m.Kind.ToWire(), m.Status.ToString().ToLowerInvariant(), m.DueAt.AsUtc(),
+                    m.SentAt is { } sent ? sent.AsUtc() : null, phi.Unseal(m.BodySealed)))]);
         }
 
-        private static DateTimeOffset Utc(DateTime value) => new(value, TimeSpan.Zero);
     }
 
     public sealed record EraseRecord(Guid ClientId) : IRequest<StaffCommandResult>;

@@ -94,7 +94,7 @@ public static class PracticePulse
                 var to = now.AddDays(-7 * (Weeks - 1 - i));
                 var from = to.AddDays(-7);
                 var inWeek = waits.Where(w => w.SentAt > from && w.SentAt <= to).Select(w => w.Wait).ToList();
-                weeks[i] = new ReplyWeek(Utc(from), Utc(to), inWeek.Count, Median(inWeek));
+                weeks[i] = new ReplyWeek(from.AsUtc(), to.AsUtc(), inWeek.Count, Median(inWeek));
             }
 
             var came = await db.IntakeRequests.AsNoTracking()
@@ -125,7 +125,6 @@ public static class PracticePulse
             return new View(at, openByAge, Median(waits.Select(w => w.Wait).ToList()), waits.Count, weeks, outcomes);
         }
 
-        private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
     }
 
     /// <summary>The middle value; with an even count, halfway between the two middle ones.</summary>
