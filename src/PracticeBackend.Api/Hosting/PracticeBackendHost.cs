@@ -106,7 +106,6 @@ public static class PracticeBackendHost
 
         EmailLinks.Map(app);
         Features.Offers.Offers.MapPublic(app);
-        Features.Offers.OfferPage.Map(app);
 
         var auth = app.MapGroup("/api/auth").WithTags("Staff sign-in");
         SignIn.Map(auth);
