@@ -8,5 +8,5 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 cd "$ROOT"
 export SCREENSHOTS_DIR="$ROOT/docs/screenshots"
 rm -f "$SCREENSHOTS_DIR"/*.png
-./test.sh --filter "FullyQualifiedName~DashboardBrowserTests|FullyQualifiedName~AdminPagesTests"
+./test.sh --filter "FullyQualifiedName~DashboardBrowserTests|FullyQualifiedName~AdminPagesTests|FullyQualifiedName~EmailLinkPageTests"
 ls "$SCREENSHOTS_DIR"

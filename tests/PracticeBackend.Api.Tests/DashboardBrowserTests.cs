@@ -110,7 +110,6 @@ public sealed class DashboardBrowserTests(FollowUpApp app) : IClassFixture<Follo
         var offer = Assert.Single(app.MailTo(person), m => m.Subject == "Some times that could work");
         await personPage.GotoAsync(app.Link(offer, "See the times").ToString());
         await Assertions.Expect(personPage.GetByRole(AriaRole.Heading, new() { Name = "Some times that could work" })).ToBeVisibleAsync();
-        await Browser.ShotAsync(personPage, "link-offer");
         await Browser.AssertAccessibleAsync(personPage);
         await personPage.Locator("form:has(input[name='action'][value='pick']) button").First.ClickAsync();
         await Assertions.Expect(personPage.GetByRole(AriaRole.Heading, new() { Name = "Your session is confirmed" })).ToBeVisibleAsync();
@@ -136,7 +135,6 @@ public sealed class DashboardBrowserTests(FollowUpApp app) : IClassFixture<Follo
 
         // The person stops emails from the first email's link; the request's page says so.
         await personPage.GotoAsync(app.Link(acknowledgement, "Stop these emails").ToString());
-        await Browser.ShotAsync(personPage, "link-stop");
         await personPage.GetByRole(AriaRole.Button, new() { Name = "Stop these emails" }).ClickAsync();
         await Assertions.Expect(personPage.GetByRole(AriaRole.Heading, new() { Name = "You won't get more emails from us" })).ToBeVisibleAsync();
         await staff.GotoAsync(Url("/dashboard?status=booked"));

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -87,7 +88,8 @@ public sealed class FollowUpTests(FollowUpApp app) : IClassFixture<FollowUpApp>
 
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         var html = await page.Content.ReadAsStringAsync();
-        Assert.Contains("<form method=\"post\">", html, StringComparison.Ordinal);
+        Assert.Equal(1, Regex.Count(html, "<button"));
+        Assert.Matches("<form method=\"post\"[^>]*><button type=\"submit\">Stop these emails</button></form>", html);
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
         await app.AdvanceAsync(8 * Day, TimeSpan.FromHours(6));
         Assert.Equal(2, app.MailTo(email).Count);

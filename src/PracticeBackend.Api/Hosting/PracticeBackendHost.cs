@@ -12,7 +12,6 @@ using PracticeBackend.Api.Email;
 using Orleans.Dashboard;
 using PracticeBackend.Api.Features.Auth;
 using PracticeBackend.Api.Features.Intake;
-using PracticeBackend.Api.Features.Preferences;
 using PracticeBackend.Api.Features.Staff;
 using PracticeBackend.Api.Security;
 using PracticeBackend.Domain.Contacts;
@@ -112,10 +111,7 @@ public static class PracticeBackendHost
         SubmitIntake.Map(intake);
         GetIntakeStatus.Map(intake);
 
-        EmailLinks.Map(app);
         Features.Offers.Offers.MapPublic(app);
-        Features.Offers.OfferPage.Map(app);
-        Features.Offers.SessionPage.Map(app);
 
         var auth = app.MapGroup("/api/auth").WithTags("Staff sign-in");
         SignIn.Map(auth);

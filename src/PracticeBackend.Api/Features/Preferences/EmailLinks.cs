@@ -1,10 +1,5 @@
-using System.Net;
-using System.Text;
 using MediatR;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-using PracticeBackend.Api.Email;
-using PracticeBackend.Api.Hosting;
 using PracticeBackend.Api.Jobs;
 using PracticeBackend.Domain.Contacts;
 using PracticeBackend.Domain.Intake;
@@ -18,6 +13,7 @@ namespace PracticeBackend.Api.Features.Preferences;
 /// The person's controls behind the links in every email — no login, ever. Opening a link (GET)
 /// only shows a calm page with one clear button, because mail scanners follow links; the button
 /// (POST) acts at once. The stop link also takes RFC 8058 one-click POSTs from mail providers.
+/// The page is <c>Pages/Links/EmailLink.cshtml</c>.
 /// </summary>
 public static class EmailLinks
 {
@@ -30,9 +26,10 @@ public static class EmailLinks
 
     /// <summary>
     /// What the page says afterwards; <see cref="AskAgainFor"/> when the choice was missing or not one
-    /// offered; <see cref="OfferResume"/> when the way back (resuming a pause) belongs on the page.
+    /// offered; <see cref="OfferResume"/> when the way back (resuming a pause) belongs on the page;
+    /// <see cref="OfferNewForm"/> when emails have just stopped, so the way to write again is the form.
     /// </summary>
-    public sealed record Answer(string Title, string Text, string? AskAgainFor = null, bool Gone = false, bool OfferResume = false, string ResumeLabel = "Resume emails now");
+    public sealed record Answer(string Title, string Text, string? AskAgainFor = null, bool Gone = false, bool OfferResume = false, string ResumeLabel = "Resume emails now", bool OfferNewForm = false);
 
     internal sealed class LookHandler(IDbContextFactory<PracticeDbContext> contexts) : IRequestHandler<Look, string?>
     {
@@ -56,7 +53,7 @@ public static class EmailLinks
             {
                 case TokenPurposes.Stop:
                     await client.ApplyPreference(new ApplyPreference(PreferenceKind.StopEmails));
-                    return new Answer("You won't get more emails from us", "That's done, and it took effect straight away. If you ever want to talk, you're welcome to write to us again.");
+                    return new Answer("You won't get more emails from us", "That's done, and it took effect straight away. If you ever want to talk, you're welcome to write to us again.", OfferNewForm: true);
                 case TokenPurposes.Pause when request.Resume:
                     var resumed = await client.ApplyPreference(new ApplyPreference(PreferenceKind.Resume));
                     outbox.Nudge();
@@ -105,27 +102,6 @@ public static class EmailLinks
         }
     }
 
-    public static void Map(IEndpointRouteBuilder endpoints)
-    {
-        var links = endpoints.MapGroup(ContactLinks.RoutePrefix).ExcludeFromDescription();
-        links.MapGet("/{token}", async (string token, IMediator mediator, IOptions<PracticeOptions> practice, CancellationToken cancellationToken) =>
-            await mediator.Send(new Look(token), cancellationToken) is { } purpose
-                ? Ask(practice.Value, purpose)
-                : Page(practice.Value, GoneTitle, GoneText, null, HttpStatusCode.NotFound));
-        links.MapPost("/{token}", async (string token, HttpRequest request, IMediator mediator, IOptions<PracticeOptions> practice, CancellationToken cancellationToken) =>
-        {
-            var form = request.HasFormContentType ? await request.ReadFormAsync(cancellationToken) : null;
-            var answer = await mediator.Send(new Act(token, form?["days"], form?["pace"], Resume: form?.ContainsKey("resume") == true), cancellationToken);
-            return answer switch
-            {
-                { Gone: true } => Page(practice.Value, answer.Title, answer.Text, null, HttpStatusCode.NotFound),
-                { AskAgainFor: { } purpose } => Ask(practice.Value, purpose, HttpStatusCode.BadRequest),
-                { OfferResume: true } => Page(practice.Value, answer.Title, answer.Text, "<p>Changed your mind?</p>" + Button(answer.ResumeLabel, "resume", "1")),
-                _ => Page(practice.Value, answer.Title, answer.Text, null),
-            };
-        }).DisableAntiforgery();
-    }
-
     private static readonly Answer StopStands = new("Nothing more will be sent", "You asked us to stop emails earlier, and that still stands.");
 
     internal const string GoneTitle = "This link isn't active any more";
@@ -145,69 +121,5 @@ public static class EmailLinks
     {
         await using var db = await contexts.CreateDbContextAsync();
         return await LinkTokens.Active(db, token).SingleOrDefaultAsync();
-    }
-
-    private static IResult Ask(PracticeOptions practice, string purpose, HttpStatusCode status = HttpStatusCode.OK) => purpose switch
-    {
-        TokenPurposes.Stop => Page(practice, "Stop emails from us?", "One click and we won't write again. Nothing else is needed.",
-            Button("Stop these emails"), status),
-        TokenPurposes.Pause => Page(practice, "Pause emails for a while?", "We won't write during the pause. Choose how long:",
-            Button("Pause for 30 days", "days", "30") + Button("Pause for 90 days", "days", "90"), status),
-        TokenPurposes.ChangePace => Page(practice, "How often may we check in?", "Choose what suits you; you can change it again any time.",
-            PaceChoices(), status),
-        TokenPurposes.NotNow => Page(practice, "Not now, or no thanks?", "That's completely fine. We'll close your request and send one short note to confirm, then nothing more.",
-            Button("Close my request"), status),
-        TokenPurposes.ConfirmAddress => Page(practice, "Was it you who wrote to us?", "If you sent us a message with this email address and would like a reply, confirm here. If not, you can close this page: nothing will change.",
-            Button("Yes, it was me, please reply"), status),
-        TokenPurposes.Reminders => Page(practice, "Turn off session reminders?", "We'll stop sending the short note before each session. Your sessions stay as they are.",
-            Button("Turn off reminders"), status),
-        TokenPurposes.Erase => Page(practice, "Erase your details?", "We'll remove your name, contact details and what you wrote to us, and we won't contact you again. This can't be undone.",
-            Button("Erase my details"), status),
-        _ => Page(practice, GoneTitle, GoneText, null, HttpStatusCode.NotFound),
-    };
-
-    internal static string Button(string label, string? name = null, string? value = null) =>
-        $"""<form method="post"><button type="submit"{(name is null ? "" : $" name=\"{name}\" value=\"{value}\"")} style="font:inherit;padding:.6em 1.2em;margin:.3em 0;border:1px solid #555;border-radius:6px;background:#f4f1ec;color:#222;cursor:pointer">{WebUtility.HtmlEncode(label)}</button></form>""";
-
-    private static string PaceChoices()
-    {
-        var labels = new (string Wire, string Label)[]
-        {
-            ("when-ready", "I'll reach out when I'm ready (no check-ins)"),
-            ("gentle", "A gentle check-in is fine"),
-            ("check-in-2-weeks", "Check in with me in 2 weeks"),
-            ("check-in-1-month", "Check in with me in 1 month"),
-            ("check-in-3-months", "Check in with me in 3 months"),
-        };
-        var html = new StringBuilder("""<form method="post"><fieldset style="border:none;padding:0"><legend style="margin-bottom:.5em">Your pace</legend>""");
-        foreach (var (wire, label) in labels)
-        {
-            html.Append(System.Globalization.CultureInfo.InvariantCulture,
-                $"""<p><label><input type="radio" name="pace" value="{wire}"> {WebUtility.HtmlEncode(label)}</label></p>""");
-        }
-
-        html.Append("""</fieldset><button type="submit" style="font:inherit;padding:.6em 1.2em;border:1px solid #555;border-radius:6px;background:#f4f1ec;color:#222">Save</button></form>""");
-        return html.ToString();
-    }
-
-    internal static IResult Page(PracticeOptions practice, string title, string text, string? actions, HttpStatusCode status = HttpStatusCode.OK)
-    {
-        var name = WebUtility.HtmlEncode(practice.Name);
-        var html = $"""
-            <!doctype html>
-            <html lang="en">
-            <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta name="robots" content="noindex"><title>{WebUtility.HtmlEncode(title)} – {name}</title></head>
-            <body style="font-family:system-ui,sans-serif;max-width:34em;margin:3em auto;padding:0 1em;line-height:1.5;color:#222;background:#fff">
-            <main>
-            <h1 style="font-size:1.4em;font-weight:600">{WebUtility.HtmlEncode(title)}</h1>
-            <p>{WebUtility.HtmlEncode(text)}</p>
-            {actions ?? ""}
-            <p style="margin-top:2em;color:#555;font-size:.9em">{name}</p>
-            </main>
-            </body>
-            </html>
-            """;
-        return Results.Content(html, "text/html; charset=utf-8", Encoding.UTF8, (int)status);
     }
 }
