@@ -98,7 +98,9 @@ internal static class WebHardening
                 var headers = context.Response.Headers;
                 var path = context.Request.Path;
                 headers.XContentTypeOptions = "nosniff";
-                headers["Referrer-Policy"] = "no-referrer";
+                // Links in emails carry tokens: no page says where it was. The dashboard's addresses hold only ids, and
+                // "same-origin" lets the browser send its real Origin on the dashboard's own form posts (ADR 0005).
+                headers["Referrer-Policy"] = path.StartsWithSegments("/dashboard", StringComparison.OrdinalIgnoreCase) ? "same-origin" : "no-referrer";
 
                 // Only the public form may be framed, and only by the practice's own site (Practice:Embedding:FrameAncestors).
                 var embeddable = embedders.Length > 0 && path.StartsWithSegments(IntakePage, StringComparison.OrdinalIgnoreCase);

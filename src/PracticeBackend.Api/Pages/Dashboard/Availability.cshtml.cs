@@ -54,6 +54,13 @@ public sealed class AvailabilityModel(IMediator mediator, StaffContext staff, IO
 
     public Uri? FeedUrl { get; private set; }
 
+    /// <summary>A bound field's name ("Input.SessionMinutes") as the form's mistakes name it ("sessionMinutes").</summary>
+    private static string FieldOfInput(string bound)
+    {
+        var name = bound.Split('.')[^1];
+        return name.Length == 0 ? "form" : char.ToLowerInvariant(name[0]) + name[1..];
+    }
+
     public static string FieldWords(string field) => field switch
     {
         "timeZone" => "Time zone",
@@ -80,9 +87,14 @@ public sealed class AvailabilityModel(IMediator mediator, StaffContext staff, IO
 
     public async Task<IActionResult> OnPostSaveAsync(Guid? therapist, CancellationToken cancellationToken)
     {
-        if (!await ChooseAsync(therapist, cancellationToken))
+        if (!await ChooseAsync(therapist, cancellationToken, exactly: true))
         {
             return NotFound();
+        }
+
+        foreach (var (field, entry) in ModelState.Where(m => m.Value?.Errors.Count > 0))
+        {
+            Errors.TryAdd(FieldOfInput(field), "Write a whole number.");
         }
 
         var form = ToForm(Input);
@@ -110,7 +122,7 @@ public sealed class AvailabilityModel(IMediator mediator, StaffContext staff, IO
 
     public async Task<IActionResult> OnPostFeedAsync(Guid? therapist, CancellationToken cancellationToken)
     {
-        if (!await ChooseAsync(therapist, cancellationToken))
+        if (!await ChooseAsync(therapist, cancellationToken, exactly: true))
         {
             return NotFound();
         }
@@ -127,7 +139,7 @@ public sealed class AvailabilityModel(IMediator mediator, StaffContext staff, IO
 
     public async Task<IActionResult> OnPostRevokeAsync(Guid? therapist, CancellationToken cancellationToken)
     {
-        if (!await ChooseAsync(therapist, cancellationToken))
+        if (!await ChooseAsync(therapist, cancellationToken, exactly: true))
         {
             return NotFound();
         }
@@ -138,11 +150,12 @@ public sealed class AvailabilityModel(IMediator mediator, StaffContext staff, IO
             : NotFound();
     }
 
-    private async Task<bool> ChooseAsync(Guid? therapist, CancellationToken cancellationToken)
+    /// <param name="exactly">For a change: the therapist posted must be one this member of staff may change, never a stand-in.</param>
+    private async Task<bool> ChooseAsync(Guid? therapist, CancellationToken cancellationToken, bool exactly = false)
     {
         var all = await Mediator.Send(new Therapists.List(), cancellationToken);
         Visible = Actor.IsAdmin ? all : [.. all.Where(t => t.Id == Actor.TherapistId)];
-        var chosen = Visible.FirstOrDefault(t => t.Id == (therapist ?? Actor.TherapistId)) ?? Visible.FirstOrDefault();
+        var chosen = Visible.FirstOrDefault(t => t.Id == (therapist ?? Actor.TherapistId)) ?? (exactly ? null : Visible.FirstOrDefault());
         TherapistId = chosen?.Id ?? Guid.Empty;
         return chosen is not null;
     }

@@ -83,6 +83,13 @@ public sealed class CalendarModel(IMediator mediator, StaffContext staff, IOptio
         Zones = [.. new[] { chosen.TimeZone, Practice.TimeZone, Booking?.TimeZone, Zone.Id, "UTC" }.Where(z => !string.IsNullOrEmpty(z)).Select(z => z!).Distinct()];
 
         var today = Instant.FromDateTimeOffset(clock.GetUtcNow()).InZone(Zone).Date;
+        if (week is { } asked && !Availability.YearInReach(asked.Year))
+        {
+            Errors["week"] = "Choose a week between the years 2000 and 2100.";
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            week = null;
+        }
+
         var anchor = week is { } w ? LocalDate.FromDateOnly(w) : today;
         Monday = anchor.PlusDays(-(((int)anchor.DayOfWeek - 1 + 7) % 7));
         var from = Monday.AtStartOfDayInZone(Zone).ToDateTimeOffset();

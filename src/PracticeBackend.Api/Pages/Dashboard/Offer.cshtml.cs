@@ -90,6 +90,13 @@ public sealed class OfferModel(IMediator mediator, StaffContext staff, IOptions<
         TherapistZone = ViewerZone(null, zone);
         PersonZone = ViewerZone(request.TimeZone);
         var today = Instant.FromDateTimeOffset(clock.GetUtcNow()).InZone(TherapistZone).Date.ToDateOnly();
+        if (from is { } asked && !Availability.YearInReach(asked.Year))
+        {
+            Errors["from"] = "Choose a date between the years 2000 and 2100.";
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            from = null;
+        }
+
         From = from is { } chosen && chosen > today ? chosen : today;
         var start = LocalDate.FromDateOnly(From).AtStartOfDayInZone(TherapistZone).ToDateTimeOffset();
         Slots = await Mediator.Send(new Availability.FindSlots(TherapistId, start, start.AddDays(14), zone), cancellationToken);
