@@ -45,3 +45,27 @@ internal static class Browser
         Assert.Empty(scan.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{page.Url} {v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Select(n => n.Html).Take(3))})"));
     }
 }
+
+/// <summary>A test class with one Chromium of its own for all its tests.</summary>
+public abstract class InBrowser : IAsyncLifetime
+{
+    private IPlaywright? _playwright;
+
+    protected IBrowser Chromium { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        _playwright = await Playwright.CreateAsync();
+        Chromium = await Browser.LaunchAsync(_playwright);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Chromium is not null)
+        {
+            await Chromium.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+    }
+}

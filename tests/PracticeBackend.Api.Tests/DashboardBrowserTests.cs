@@ -11,22 +11,13 @@ namespace PracticeBackend.Api.Tests;
 /// person opens the emailed link and picks one; staff see it on the week calendar and move it; the person
 /// gets the new time and stops emails from a link. Every page on the way passes the accessibility scan.
 /// </summary>
-public sealed class DashboardBrowserTests(FollowUpApp app) : IClassFixture<FollowUpApp>, IAsyncLifetime
+public sealed class DashboardBrowserTests(FollowUpApp app) : InBrowser, IClassFixture<FollowUpApp>
 {
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
-
-    public async Task InitializeAsync()
-    {
-        _playwright = await Playwright.CreateAsync();
-        _browser = await Browser.LaunchAsync(_playwright);
-    }
-
     [Fact(Timeout = 300_000)]
     public async Task FromTheFormToABookedSessionMoved_AndEmailsStoppedByLink()
     {
         var person = $"sam.rivera.{Guid.NewGuid():N}@example.org";
-        await using var personContext = await _browser!.NewContextAsync(new BrowserNewContextOptions { TimezoneId = "Europe/London" });
+        await using var personContext = await Chromium.NewContextAsync(new BrowserNewContextOptions { TimezoneId = "Europe/London" });
         var personPage = await personContext.NewPageAsync();
         await personPage.GotoAsync(Url("/intake"));
         await Browser.ShotAsync(personPage, "intake");
@@ -42,7 +33,7 @@ public sealed class DashboardBrowserTests(FollowUpApp app) : IClassFixture<Follo
 
         var therapistId = await TherapistAsync();
 
-        await using var staffContext = await _browser.NewContextAsync(new BrowserNewContextOptions { TimezoneId = "America/Chicago" });
+        await using var staffContext = await Chromium.NewContextAsync(new BrowserNewContextOptions { TimezoneId = "America/Chicago" });
         var staff = await staffContext.NewPageAsync();
         await staff.GotoAsync(Url("/dashboard"));
         await Assertions.Expect(staff.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
@@ -159,15 +150,5 @@ public sealed class DashboardBrowserTests(FollowUpApp app) : IClassFixture<Follo
         });
         Assert.Equal(HttpStatusCode.Created, profile.StatusCode);
         return (await profile.JsonAsync()).GetProperty("id").GetGuid();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null)
-        {
-            await _browser.DisposeAsync();
-        }
-
-        _playwright?.Dispose();
     }
 }

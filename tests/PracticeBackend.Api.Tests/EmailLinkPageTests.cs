@@ -11,22 +11,13 @@ namespace PracticeBackend.Api.Tests;
 /// JavaScript, pass an accessibility scan, the one button does what it says, and every look comes from
 /// the one stylesheet (no inline style or script).
 /// </summary>
-public sealed class EmailLinkPageTests(FollowUpApp app) : IClassFixture<FollowUpApp>, IAsyncLifetime
+public sealed class EmailLinkPageTests(FollowUpApp app) : InBrowser, IClassFixture<FollowUpApp>
 {
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
-
-    public async Task InitializeAsync()
-    {
-        _playwright = await Playwright.CreateAsync();
-        _browser = await Browser.LaunchAsync(_playwright);
-    }
-
     [Fact]
     public async Task PausePage_IsAccessible_AndItsButtonPausesWithoutJavaScript()
     {
         var email = await SubmitAndDeliverAcknowledgementAsync();
-        await using var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { JavaScriptEnabled = false });
+        await using var context = await Chromium.NewContextAsync(new BrowserNewContextOptions { JavaScriptEnabled = false });
         var page = await context.NewPageAsync();
 
         await page.GotoAsync(app.Link(app.MailTo(email)[0], "Pause these emails").ToString());
@@ -47,7 +38,7 @@ public sealed class EmailLinkPageTests(FollowUpApp app) : IClassFixture<FollowUp
     public async Task EveryLinkPage_PassesAnAccessibilityScan(string label)
     {
         var email = await SubmitAndDeliverAcknowledgementAsync();
-        var page = await _browser!.NewPageAsync();
+        var page = await Chromium.NewPageAsync();
 
         await page.GotoAsync(app.Link(app.MailTo(email)[0], label).ToString());
         var scan = await page.RunAxe();
@@ -61,7 +52,7 @@ public sealed class EmailLinkPageTests(FollowUpApp app) : IClassFixture<FollowUp
     public async Task StopPage_ConfirmsTheStop_AndOffersTheFormForWritingAgain_WithoutJavaScript()
     {
         var email = await SubmitAndDeliverAcknowledgementAsync();
-        await using var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { JavaScriptEnabled = false });
+        await using var context = await Chromium.NewContextAsync(new BrowserNewContextOptions { JavaScriptEnabled = false });
         var page = await context.NewPageAsync();
 
         await page.GotoAsync(app.Link(app.MailTo(email)[0], "Stop these emails").ToString());
@@ -76,7 +67,7 @@ public sealed class EmailLinkPageTests(FollowUpApp app) : IClassFixture<FollowUp
     public async Task EveryKindOfLinkPage_HasNoSeriousOrCriticalAccessibilityViolation()
     {
         var links = await EveryKindOfLinkPageAsync();
-        var page = await _browser!.NewPageAsync();
+        var page = await Chromium.NewPageAsync();
 
         foreach (var (link, heading, shot) in new[]
         {
@@ -163,15 +154,5 @@ public sealed class EmailLinkPageTests(FollowUpApp app) : IClassFixture<FollowUp
         response.EnsureSuccessStatusCode();
         await app.DeliverDueAsync();
         return email;
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null)
-        {
-            await _browser.DisposeAsync();
-        }
-
-        _playwright?.Dispose();
     }
 }

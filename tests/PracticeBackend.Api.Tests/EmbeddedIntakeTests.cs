@@ -87,21 +87,12 @@ public sealed class ArticleSite : IDisposable
 /// from there (no cookie is needed, so a browser's third-party rules don't matter); another site's frame stays
 /// empty, and the practice's site may frame no other page.
 /// </summary>
-public sealed class EmbeddedIntakeTests(EmbeddingApp app) : IClassFixture<EmbeddingApp>, IAsyncLifetime
+public sealed class EmbeddedIntakeTests(EmbeddingApp app) : InBrowser, IClassFixture<EmbeddingApp>
 {
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
-
-    public async Task InitializeAsync()
-    {
-        _playwright = await Playwright.CreateAsync();
-        _browser = await Browser.LaunchAsync(_playwright);
-    }
-
     [Fact(Timeout = 120_000)]
     public async Task OnThePracticesSite_TheFormShowsInItsFrameAndIsSent_ElsewhereTheFrameStaysEmpty()
     {
-        await using var context = await _browser!.NewContextAsync();
+        await using var context = await Chromium.NewContextAsync();
         var page = await context.NewPageAsync();
         await page.GotoAsync(app.PracticeSite.Article(App("/intake")));
         var form = page.FrameLocator("iframe");
@@ -126,15 +117,5 @@ public sealed class EmbeddedIntakeTests(EmbeddingApp app) : IClassFixture<Embedd
     {
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<PracticeDbContext>>().CreateDbContextAsync();
         return await db.IntakeRequests.CountAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null)
-        {
-            await _browser.DisposeAsync();
-        }
-
-        _playwright?.Dispose();
     }
 }

@@ -7,21 +7,12 @@ namespace PracticeBackend.Api.Tests;
 /// a mistake shown next to its field; no serious or critical accessibility violation on the form, on its
 /// mistakes, or on its thank-you (axe runs as JavaScript, so the scans are made in a page that has it).
 /// </summary>
-public sealed class IntakePageBrowserTests(FollowUpApp app) : IClassFixture<FollowUpApp>, IAsyncLifetime
+public sealed class IntakePageBrowserTests(FollowUpApp app) : InBrowser, IClassFixture<FollowUpApp>
 {
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
-
-    public async Task InitializeAsync()
-    {
-        _playwright = await Playwright.CreateAsync();
-        _browser = await Browser.LaunchAsync(_playwright);
-    }
-
     [Fact(Timeout = 120_000)]
     public async Task WithoutJavaScript_AMistakeIsShownByItsField_ThenTheFormIsSent_AndThankYouSaysWhatFollows()
     {
-        await using var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { JavaScriptEnabled = false });
+        await using var context = await Chromium.NewContextAsync(new BrowserNewContextOptions { JavaScriptEnabled = false });
         var page = await context.NewPageAsync();
         await page.GotoAsync(new Uri(app.ClientOptions.BaseAddress, "/intake").ToString());
 
@@ -42,7 +33,7 @@ public sealed class IntakePageBrowserTests(FollowUpApp app) : IClassFixture<Foll
     [Fact(Timeout = 120_000)]
     public async Task TheForm_ItsMistakes_AndItsThankYou_PassAnAccessibilityScan_AndItCanBeSentByKeyboardAlone()
     {
-        var page = await _browser!.NewPageAsync();
+        var page = await Chromium.NewPageAsync();
         await page.GotoAsync(new Uri(app.ClientOptions.BaseAddress, "/intake").ToString());
         await Browser.AssertAccessibleAsync(page);
         await page.Locator("#send").ClickAsync();
@@ -69,15 +60,5 @@ public sealed class IntakePageBrowserTests(FollowUpApp app) : IClassFixture<Foll
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Thank you for writing" })).ToBeVisibleAsync();
         await Browser.AssertAccessibleAsync(page);
         await page.CloseAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null)
-        {
-            await _browser.DisposeAsync();
-        }
-
-        _playwright?.Dispose();
     }
 }
