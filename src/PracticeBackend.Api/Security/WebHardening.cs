@@ -90,7 +90,11 @@ internal static class WebHardening
         }
 
         var embedders = app.Services.GetRequiredService<IOptions<PracticeOptions>>().Value.Embedding.FrameAncestors.Select(o => o.TrimEnd('/')).ToArray();
-        var intakeFrameAncestors = embedders.Length == 0 ? "'none'" : string.Join(' ', embedders);
+
+        // The three policies a response may get, made once: ours, the embeddable form's, the operators' dashboards'.
+        var ourPages = ContentSecurityPolicy("'self'", "'none'");
+        var embeddedForm = ContentSecurityPolicy("'self'", embedders.Length == 0 ? "'none'" : string.Join(' ', embedders));
+        var operatorDashboards = ContentSecurityPolicy("'self' 'unsafe-inline'", "'none'");
         app.Use(async (context, next) =>
         {
             context.Response.OnStarting(() =>
@@ -103,18 +107,17 @@ internal static class WebHardening
                 headers["Referrer-Policy"] = path.StartsWithSegments("/dashboard", StringComparison.OrdinalIgnoreCase) ? "same-origin" : "no-referrer";
 
                 // Only the public form may be framed, and only by the practice's own site (Practice:Embedding:FrameAncestors).
+                // Our pages carry no inline style or script. The operators' dashboards (Hangfire's, Orleans') are
+                // other projects' pages that set inline styles; they are admin-only and keep that allowance.
                 var embeddable = embedders.Length > 0 && path.StartsWithSegments(IntakePage, StringComparison.OrdinalIgnoreCase);
                 if (!embeddable)
                 {
                     headers.XFrameOptions = "DENY";
                 }
 
-                // Our pages carry no inline style or script. The operators' dashboards (Hangfire's, Orleans') are
-                // other projects' pages that set inline styles; they are admin-only and keep that allowance.
-                var styles = path.StartsWithSegments("/hangfire") || path.StartsWithSegments("/orleans") ? "'self' 'unsafe-inline'" : "'self'";
-                headers.ContentSecurityPolicy =
-                    $"default-src 'self'; script-src 'self'; style-src {styles}; img-src 'self' data:; " +
-                    $"connect-src 'self'; object-src 'none'; frame-ancestors {(embeddable ? intakeFrameAncestors : "'none'")}; base-uri 'none'; form-action 'self'";
+                headers.ContentSecurityPolicy = embeddable ? embeddedForm
+                    : path.StartsWithSegments("/hangfire") || path.StartsWithSegments("/orleans") ? operatorDashboards
+                    : ourPages;
 
                 // Anything from the API may carry health information or a person's request: never cache it.
                 if (!context.Request.Path.StartsWithSegments("/health"))
@@ -129,6 +132,10 @@ internal static class WebHardening
         });
         return app;
     }
+
+    private static string ContentSecurityPolicy(string styles, string frameAncestors) =>
+        $"default-src 'self'; script-src 'self'; style-src {styles}; img-src 'self' data:; " +
+        $"connect-src 'self'; object-src 'none'; frame-ancestors {frameAncestors}; base-uri 'none'; form-action 'self'";
 
     private static RateLimitPartition<string> PerClientIp(HttpContext context, int permitsPerMinute) =>
         RateLimitPartition.GetFixedWindowLimiter(

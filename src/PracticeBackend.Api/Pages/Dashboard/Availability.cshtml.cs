@@ -154,7 +154,7 @@ public sealed class AvailabilityModel(IMediator mediator, StaffContext staff, IO
     private async Task<bool> ChooseAsync(Guid? therapist, CancellationToken cancellationToken, bool exactly = false)
     {
         var all = await Mediator.Send(new Therapists.List(), cancellationToken);
-        Visible = Actor.IsAdmin ? all : [.. all.Where(t => t.Id == Actor.TherapistId)];
+        Visible = CalendarsOf(all);
         var chosen = Visible.FirstOrDefault(t => t.Id == (therapist ?? Actor.TherapistId)) ?? (exactly ? null : Visible.FirstOrDefault());
         TherapistId = chosen?.Id ?? Guid.Empty;
         return chosen is not null;

@@ -65,7 +65,7 @@ public sealed class CalendarModel(IMediator mediator, StaffContext staff, IOptio
     private async Task<bool> LoadAsync(Guid? therapist, DateOnly? week, string? tz, Guid? request, string? format, CancellationToken cancellationToken)
     {
         var all = await Mediator.Send(new Therapists.List(), cancellationToken);
-        Visible = Actor.IsAdmin ? all : [.. all.Where(t => t.Id == Actor.TherapistId)];
+        Visible = CalendarsOf(all);
         if (Visible.Length == 0)
         {
             return false;

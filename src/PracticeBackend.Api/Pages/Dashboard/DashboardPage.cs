@@ -61,6 +61,14 @@ public abstract class DashboardPage(IMediator mediator, StaffContext staff, IOpt
         Response.StatusCode = status;
     }
 
+    /// <summary>The calendars this member of staff may open and change: every therapist's for an admin, their own for a therapist.</summary>
+    protected Features.Staff.Therapists.View[] CalendarsOf(Features.Staff.Therapists.View[] all) =>
+        Actor.IsAdmin ? all : [.. all.Where(t => t.Id == Actor.TherapistId)];
+
+    /// <summary>The zone a signed-in member of staff reads times in: one chosen, or their own therapist profile's, or the practice's.</summary>
+    protected DateTimeZone OwnZone(string? chosen, Features.Staff.Therapists.View[] all) =>
+        ViewerZone(chosen, all.FirstOrDefault(t => t.Id == Actor.TherapistId)?.TimeZone);
+
     protected DateTimeZone ViewerZone(string? chosen, string? therapistZone = null) =>
         (chosen is null ? null : DateTimeZoneProviders.Tzdb.GetZoneOrNull(chosen))
         ?? (therapistZone is null ? null : DateTimeZoneProviders.Tzdb.GetZoneOrNull(therapistZone))

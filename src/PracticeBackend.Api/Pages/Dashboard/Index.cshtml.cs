@@ -34,7 +34,7 @@ public sealed class QueueModel(IMediator mediator, StaffContext staff, IOptions<
         Assigned = string.IsNullOrEmpty(assigned) ? null : assigned;
         var therapists = await Mediator.Send(new Therapists.List(), cancellationToken);
         _therapists = therapists.ToDictionary(t => t.Id, t => t.DisplayName);
-        Zone = ViewerZone(tz, therapists.FirstOrDefault(t => t.Id == Actor.TherapistId)?.TimeZone);
+        Zone = OwnZone(tz, therapists);
         Queue = await TrySendAsync(new IntakeWorklist.Query(Status, page ?? 1, Assigned), cancellationToken);
     }
 }

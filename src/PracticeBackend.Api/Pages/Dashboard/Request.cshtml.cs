@@ -79,7 +79,7 @@ public sealed class RequestModel(IMediator mediator, StaffContext staff, IOption
     {
         View = await Mediator.Send(new IntakeDetail.Query(id), cancellationToken);
         Therapists = await Mediator.Send(new Features.Staff.Therapists.List(), cancellationToken);
-        Zone = ViewerZone(tz, Therapists.FirstOrDefault(t => t.Id == Actor.TherapistId)?.TimeZone);
+        Zone = OwnZone(tz, Therapists);
         return View is not null;
     }
 }
