@@ -10,7 +10,7 @@ public static class SelfProcess
 {
     public static Process Start(params string[] arguments)
     {
-        var host = Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
+        var host = PracticeBackend.Testing.AppProcess.DotnetHost;
         var start = new ProcessStartInfo(host)
         {
             RedirectStandardInput = true,
@@ -33,7 +33,7 @@ public static class SelfProcess
     /// <summary>Runs this program again, in the foreground, with the same arguments and some environment of its own; returns its exit code.</summary>
     public static async Task<int> RunAgainAsync(string[] arguments, IReadOnlyDictionary<string, string> environment)
     {
-        var host = Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
+        var host = PracticeBackend.Testing.AppProcess.DotnetHost;
         var start = new ProcessStartInfo(host) { UseShellExecute = false };
         start.ArgumentList.Add(typeof(Program).Assembly.Location);
         foreach (var argument in arguments)
