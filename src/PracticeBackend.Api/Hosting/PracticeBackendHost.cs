@@ -59,10 +59,11 @@ public static class PracticeBackendHost
         services.AddPracticeEmail(configuration);
         services.AddSingleton<IntakeMetrics>();
 
-        var silo = configuration.GetSection($"{PracticeOptions.Section}:Silo").Get<SiloSettings>() ?? new SiloSettings();
-        builder.UseOrleans(orleans => orleans
-            .UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, serviceId: silo.ServiceId, clusterId: silo.ClusterId)
-            .AddDashboard());
+        builder.UseOrleans(orleans =>
+        {
+            PracticeCluster.Configure(orleans, configuration);
+            orleans.AddDashboard();
+        });
 
         services.AddHttpContextAccessor();
         services.AddScoped<StaffContext>();

@@ -22,6 +22,8 @@ public sealed class PracticeOptions
 
     public SiloSettings Silo { get; set; } = new();
 
+    public ClusterSettings Cluster { get; set; } = new();
+
     public StaffSettings Staff { get; set; } = new();
 
     public RateLimitSettings RateLimits { get; set; } = new();
@@ -169,4 +171,35 @@ public sealed class SiloSettings
     public string ClusterId { get; set; } = "practice";
 
     public string ServiceId { get; set; } = "practice-backend";
+
+    /// <summary>
+    /// The address other silos reach this one at (an IP). Empty: loopback with localhost membership, else the
+    /// machine's first IPv4 address. When set, the silo listens on every interface (a container's or pod's IP).
+    /// </summary>
+    public string? AdvertisedAddress { get; set; }
+
+    public SiloTlsSettings Tls { get; set; } = new();
+}
+
+/// <summary>Silo-to-silo (and gateway) traffic over TLS, both sides showing the same certificate (README "Running more than one node").</summary>
+public sealed class SiloTlsSettings
+{
+    /// <summary>A PKCS#12 file with the private key; empty leaves silo traffic in the clear (one machine, or a private network).</summary>
+    public string? CertificatePath { get; set; }
+
+    public string? CertificatePassword { get; set; }
+}
+
+public enum ClusterMembership
+{
+    /// <summary>One silo on this machine, nothing shared (development, tests, a single node).</summary>
+    Localhost,
+
+    /// <summary>Silos find each other through the <c>cluster_*</c> tables in the practice's database (ADR 0017).</summary>
+    PostgreSql,
+}
+
+public sealed class ClusterSettings
+{
+    public ClusterMembership Membership { get; set; } = ClusterMembership.Localhost;
 }

@@ -35,6 +35,10 @@ public sealed class PracticeDbContext(DbContextOptions<PracticeDbContext> option
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    public DbSet<Cluster.ClusterVersionRow> ClusterVersions => Set<Cluster.ClusterVersionRow>();
+
+    public DbSet<Cluster.ClusterMemberRow> ClusterMembers => Set<Cluster.ClusterMemberRow>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -208,6 +208,107 @@ namespace PracticeBackend.Grains.Data.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("PracticeBackend.Grains.Cluster.ClusterMemberRow", b =>
+                {
+                    b.Property<string>("ClusterId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("cluster_id");
+
+                    b.Property<string>("Address")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("address");
+
+                    b.Property<int>("Port")
+                        .HasColumnType("integer")
+                        .HasColumnName("port");
+
+                    b.Property<int>("Generation")
+                        .HasColumnType("integer")
+                        .HasColumnName("generation");
+
+                    b.Property<Guid>("Etag")
+                        .HasColumnType("uuid")
+                        .HasColumnName("etag");
+
+                    b.Property<int>("FaultZone")
+                        .HasColumnType("integer")
+                        .HasColumnName("fault_zone");
+
+                    b.Property<string>("HostName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("host_name");
+
+                    b.Property<DateTimeOffset>("IAmAliveTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("i_am_alive_time");
+
+                    b.Property<int>("ProxyPort")
+                        .HasColumnType("integer")
+                        .HasColumnName("proxy_port");
+
+                    b.Property<string>("RoleName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("role_name");
+
+                    b.Property<string>("SiloName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("silo_name");
+
+                    b.Property<DateTimeOffset>("StartTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("start_time");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
+                    b.Property<string>("SuspectTimes")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("suspect_times");
+
+                    b.Property<int>("UpdateZone")
+                        .HasColumnType("integer")
+                        .HasColumnName("update_zone");
+
+                    b.HasKey("ClusterId", "Address", "Port", "Generation")
+                        .HasName("pk_cluster_members");
+
+                    b.ToTable("cluster_members", (string)null);
+                });
+
+            modelBuilder.Entity("PracticeBackend.Grains.Cluster.ClusterVersionRow", b =>
+                {
+                    b.Property<string>("ClusterId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("cluster_id");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("changed_at");
+
+                    b.Property<Guid>("Etag")
+                        .HasColumnType("uuid")
+                        .HasColumnName("etag");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("ClusterId")
+                        .HasName("pk_cluster_versions");
+
+                    b.ToTable("cluster_versions", (string)null);
+                });
+
             modelBuilder.Entity("PracticeBackend.Grains.Data.AppSecret", b =>
                 {
                     b.Property<string>("Name")
@@ -1189,6 +1290,16 @@ namespace PracticeBackend.Grains.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_asp_net_user_tokens_asp_net_users_user_id");
+                });
+
+            modelBuilder.Entity("PracticeBackend.Grains.Cluster.ClusterMemberRow", b =>
+                {
+                    b.HasOne("PracticeBackend.Grains.Cluster.ClusterVersionRow", null)
+                        .WithMany()
+                        .HasForeignKey("ClusterId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_cluster_members_cluster_versions_cluster_id");
                 });
 
             modelBuilder.Entity("PracticeBackend.Grains.Data.AppointmentRow", b =>
