@@ -35,7 +35,7 @@ public sealed class NodeLossTests(TwoNodes cluster) : IClassFixture<TwoNodes>
         await doomed.KillAsync();
 
         var declared = Stopwatch.StartNew();
-        while ((await cluster.MembersAsync()).Count(m => m.Status == Dead) == 0)
+        while (!(await cluster.MembersAsync()).Any(m => m.Status == Dead))
         {
             Assert.True(declared.Elapsed < TimeSpan.FromSeconds(120), "the killed node was not declared dead within two minutes:\n" + survivor.Output);
             await Task.Delay(TimeSpan.FromSeconds(1));
