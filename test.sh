@@ -26,6 +26,12 @@ trap cleanup EXIT
 # Pages are tested in a real browser: Debian's Chromium (installed here when root, else we say how).
 bash "$LOCAL_PG" ensure-chromium
 
+# The compose file and Kubernetes manifests, checked offline (no engine or cluster runs here).
+if ! bash "$ROOT/tools/validate-deploy.sh"; then
+    echo "test.sh: the deployment files are invalid (see above; run bash tools/validate-deploy.sh to check again)" >&2
+    exit 1
+fi
+
 if [[ -z ${PRACTICE_TEST_DATABASE:-} ]]; then
     pg_info=$(bash "$LOCAL_PG" throwaway)
     pg_dir=$(sed -n 's/^DATADIR=//p' <<<"$pg_info")
