@@ -63,6 +63,7 @@ public static class PracticeBackendHost
         builder.UseOrleans(orleans => orleans
             .UseLocalhostClustering(silo.SiloPort, silo.GatewayPort, serviceId: silo.ServiceId, clusterId: silo.ClusterId)
             .AddDashboard());
+        builder.AddPracticeTelemetry();
 
         services.AddHttpContextAccessor();
         services.AddScoped<StaffContext>();
