@@ -37,6 +37,7 @@ public sealed partial class OutboxSender(
     IOptions<PracticeOptions> practice,
     IOptions<EmailOptions> email,
     PracticeClock clock,
+    OutboxMetrics metrics,
     ILogger<OutboxSender> logger)
 {
     public const string NoOnDutyAddress = "no-on-duty-address";
@@ -162,7 +163,9 @@ public sealed partial class OutboxSender(
         {
             try
             {
-                return (await person.RecordDelivery(delivery)).Status;
+                var status = (await person.RecordDelivery(delivery)).Status;
+                metrics.Recorded(status);
+                return status;
             }
             catch (Exception outage) when (attempt < RecordRetries.Length && (DatabaseOutage.Is(outage) || outage is AggregateConflictException))
             {
@@ -439,6 +442,7 @@ public sealed partial class OutboxSender(
         }
 
         await db.SaveChangesAsync();
+        metrics.Recorded(message.Status);
         LogFinished(logger, message.Id, message.Kind, message.Status, message.StatusReason);
         return message.Status;
     }

@@ -44,6 +44,7 @@ internal static class BackgroundJobs
             .UseRecommendedSerializerSettings());
         services.AddTransient<RetentionPurgeJob>();
         services.AddTransient<OutboxSender>();
+        services.AddSingleton<OutboxMetrics>();
         services.AddTransient<SendOutboxMessageJob>();
         services.AddTransient<SendOutboxBatchJob>();
         services.AddTransient<OutboxSweep>();

@@ -64,6 +64,7 @@ public static class PracticeBackendHost
             PracticeCluster.Configure(orleans, configuration);
             orleans.AddDashboard();
         });
+        builder.AddPracticeTelemetry();
 
         services.AddHttpContextAccessor();
         services.AddScoped<StaffContext>();
