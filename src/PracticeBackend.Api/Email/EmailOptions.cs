@@ -18,6 +18,8 @@ public sealed class EmailOptions
     public string FromAddress { get; set; } = "hello@practice.invalid";
 
     public SmtpSettings Smtp { get; set; } = new();
+
+    public DkimSettings Dkim { get; set; } = new();
 }
 
 public enum EmailMode

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace PracticeBackend.Api.Email;
 
 internal static class EmailRegistration
@@ -9,17 +11,24 @@ internal static class EmailRegistration
             .ValidateDataAnnotations()
             .Validate(o => o.FromAddress.Contains('@', StringComparison.Ordinal), "Email:FromAddress must be an email address.")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<EmailOptions>, DkimValidation>();
         services.AddSingleton<ContactLinks>();
         var mode = configuration.GetValue($"{EmailOptions.Section}:Mode", EmailMode.Pickup);
         if (mode == EmailMode.Smtp)
         {
-            services.AddSingleton<IMailTransport, SmtpTransport>();
+            services.AddSingleton<SmtpTransport>();
         }
         else
         {
-            services.AddSingleton<IMailTransport, PickupTransport>();
+            services.AddSingleton<PickupTransport>();
         }
 
+        services.AddSingleton<IMailTransport>(sp =>
+        {
+            IMailTransport transport = mode == EmailMode.Smtp ? sp.GetRequiredService<SmtpTransport>() : sp.GetRequiredService<PickupTransport>();
+            var dkim = sp.GetRequiredService<IOptions<EmailOptions>>().Value.Dkim;
+            return dkim.IsConfigured ? new SigningMailTransport(transport, new DkimSigning(dkim)) : transport;
+        });
         return services;
     }
 }

@@ -3,7 +3,6 @@ using System.Reflection;
 using System.Text.Json;
 using FluentValidation;
 using FluentValidation.Internal;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.EntityFrameworkCore;
 using Hangfire;
@@ -49,9 +48,7 @@ public static class PracticeBackendHost
         // Registered before the silo so that migrations run before anything reads the tables.
         services.AddHostedService<DatabaseMigrator>();
 
-        services.AddDataProtection()
-            .SetApplicationName("PracticeBackend")
-            .PersistKeysToDbContext<PracticeDbContext>();
+        services.AddPracticeKeyRing(configuration, builder.Environment);
         services.AddSingleton<PhiProtector>();
         services.AddSingleton<BlindIndex>();
         services.AddSingleton(new PracticeClock(TimeProvider.System));
