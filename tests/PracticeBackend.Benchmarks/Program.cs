@@ -5,7 +5,7 @@ namespace PracticeBackend.Benchmarks;
 
 /// <summary>
 /// docs/benchmarks.md, reproduced by:
-///   dotnet run -c Release --project tests/PracticeBackend.Benchmarks [-- all | intake | bookings | drain [n] | n] [--seconds s] [--trace] [--no-write]
+///   dotnet run -c Release --project tests/PracticeBackend.Benchmarks [-- all | intake | bookings | nodes | drain [n] | n] [--seconds s] [--trace] [--no-write]
 ///   dotnet run -c Release --project tests/PracticeBackend.Benchmarks -- slots   (BenchmarkDotNet: slot computation by window)
 /// The same binary, re-launched, is also the load generator (<c>load …</c>) and the SMTP sink (<c>sink</c>),
 /// so that the app's process holds nothing but the app.
@@ -55,9 +55,22 @@ public static class Program
         report.PrintHeader();
 
         Baseline? baseline = null;
-        if (options.Intake || options.Bookings)
+        if (options.Intake || options.Bookings || options.Nodes)
         {
             baseline = await Baseline.RunAsync(connectionString, server, options.Seconds, report);
+        }
+
+        if (options.Nodes)
+        {
+            // Node processes of their own, and nothing of the app in this process meanwhile.
+            await new NodesRun(baseline!, report, options).RunAsync();
+            report.PrintGoals();
+            if (options.WriteDocs)
+            {
+                report.WriteToDocs();
+            }
+
+            return 0;
         }
 
         await using var sink = await SinkProcess.StartAsync();
@@ -88,16 +101,17 @@ public static class Program
 }
 
 /// <summary>What to measure, from the command line.</summary>
-public sealed record BenchmarkOptions(bool Intake, bool Drain, int DrainMessages, int Seconds, ProfilerKind Trace, bool WriteDocs, string CommandLine, bool Bookings = true)
+public sealed record BenchmarkOptions(bool Intake, bool Drain, int DrainMessages, int Seconds, ProfilerKind Trace, bool WriteDocs, string CommandLine, bool Bookings = true, bool Nodes = false)
 {
     public const string Usage =
-        "usage: dotnet run -c Release --project tests/PracticeBackend.Benchmarks -- [all | intake | bookings | drain [messages] | messages] [--seconds s] [--trace [perf | dotnet-trace]] [--no-write]";
+        "usage: dotnet run -c Release --project tests/PracticeBackend.Benchmarks -- [all | intake | bookings | nodes | drain [messages] | messages] [--seconds s] [--trace [perf | dotnet-trace]] [--no-write]";
 
     public static BenchmarkOptions Parse(string[] args)
     {
         var intake = true;
         var drain = true;
         var bookings = true;
+        var nodes = false;
         var messages = 5000;
         var seconds = 10;
         var trace = ProfilerKind.None;
@@ -116,6 +130,12 @@ public sealed record BenchmarkOptions(bool Intake, bool Drain, int DrainMessages
                 case "bookings":
                     intake = false;
                     drain = false;
+                    break;
+                case "nodes":
+                    intake = false;
+                    drain = false;
+                    bookings = false;
+                    nodes = true;
                     break;
                 case "drain":
                     intake = false;
@@ -153,7 +173,7 @@ public sealed record BenchmarkOptions(bool Intake, bool Drain, int DrainMessages
 
         // A traced run is slowed by the profiler: its numbers are not results.
         return new BenchmarkOptions(intake, drain, messages, seconds, trace, write && trace == ProfilerKind.None,
-            "dotnet run -c Release --project tests/PracticeBackend.Benchmarks" + (args.Length > 0 ? " -- " + string.Join(' ', args) : ""), bookings);
+            "dotnet run -c Release --project tests/PracticeBackend.Benchmarks" + (args.Length > 0 ? " -- " + string.Join(' ', args) : ""), bookings, nodes);
     }
 
     private static int Positive(string text, string what) =>
