@@ -72,6 +72,7 @@ public static class PracticeBackendHost
             o.Conventions.AuthorizeFolder("/Dashboard", StaffAuthentication.StaffPolicy);
             o.Conventions.AuthorizeFolder("/Dashboard/Admin", StaffAuthentication.AdminPolicy);
             o.Conventions.AllowAnonymousToPage("/Dashboard/SignIn");
+            o.Conventions.ConfigureFilter(new UnreadableFormFilter());
         });
         services.AddSingleton<Pages.IntakeFormTokens>();
         services.AddSingleton<AuditTrail>();

@@ -31,7 +31,7 @@ internal sealed partial class ProblemDetailsExceptionHandler(
 
         if (problem is null)
         {
-            LogUnhandled(logger, exception);
+            LogUnhandled(logger, WithoutMessages(exception));
             problem = new ProblemDetails
             {
                 Status = StatusCodes.Status500InternalServerError,
@@ -136,6 +136,21 @@ internal sealed partial class ProblemDetailsExceptionHandler(
         Detail = "Please go back to the page and press the button again.",
     };
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception while serving a request")]
-    private static partial void LogUnhandled(ILogger logger, Exception exception);
+    /// <summary>
+    /// The exception's types and stack traces, without its messages: a framework's message may quote the request
+    /// (a form field's name or value, a parsed string), and what a person typed never reaches a log.
+    /// </summary>
+    internal static string WithoutMessages(Exception exception)
+    {
+        var text = new System.Text.StringBuilder();
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            text.Append(e == exception ? "" : " ---> ").Append(e.GetType().FullName).Append('\n').Append(e.StackTrace).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception while serving a request: {Exception}")]
+    private static partial void LogUnhandled(ILogger logger, string exception);
 }
