@@ -16,12 +16,6 @@ using PracticeBackend.Grains.Security;
 namespace PracticeBackend.Api.Email;
 
 /// <summary>
-/// Sends one outbox row, at most once (DESIGN invariant 4): claim it (planned → sending) under the client
-/// row lock after <see cref="Correspondence.ClaimToSend"/> has looked again at the person's state; send;
-/// record what the server said; then plan what follows, in a transaction of its own. Running it twice for
-/// one row sends one email: the second claim finds the row no longer planned.
-/// </summary>
-/// <summary>
 /// Sends one outbox row, at most once (DESIGN invariant 4). The person's grain claims it (planned →
 /// sending) after a last look at the person's state, and hands back what the message needs, sealed;
 /// this writes and sends it, and reports what the server said back to the grain, which records it and
@@ -59,11 +53,46 @@ public sealed partial class OutboxSender(
     /// re-checked and recorded on its own. Asked to stop, it stops before the next claim (Hangfire puts the
     /// job back in its queue; the messages already sent are no longer planned when it runs again).
     /// </summary>
+    /// <remarks>
+    /// A database outage does not end the job: the messages that met it are tried again after
+    /// <see cref="OutageRetries"/> (half a minute in all). The sweep has marked them enqueued, so without this
+    /// they would wait <see cref="OutboxSweep.JobPresumedLostAfter"/> after a blip of a few seconds. Only rows
+    /// still planned are tried again; one whose claim was saved before the outage is not (never twice).
+    /// </remarks>
     public async Task<int> SendBatchAsync(IReadOnlyList<Guid> messageIds, CancellationToken stopping)
     {
-        await using var session = transport.OpenSession();
-        var rows = await PlannedRowsAsync(messageIds, stopping);
         var sent = 0;
+        var pending = messageIds;
+        for (var retry = 0; ; retry++)
+        {
+            var (sentNow, metOutage) = await SendBatchOnceAsync(pending, stopping);
+            sent += sentNow;
+            if (metOutage.Count == 0 || retry == OutageRetries.Length)
+            {
+                return sent;
+            }
+
+            LogBatchRidesOutOutage(logger, metOutage.Count, OutageRetries[retry].TotalSeconds);
+            await Task.Delay(OutageRetries[retry], stopping);
+            pending = metOutage;
+        }
+    }
+
+    private async Task<(int Sent, List<Guid> MetOutage)> SendBatchOnceAsync(IReadOnlyList<Guid> messageIds, CancellationToken stopping)
+    {
+        await using var session = transport.OpenSession();
+        Dictionary<Guid, PlannedRow> rows;
+        try
+        {
+            rows = await PlannedRowsAsync(messageIds, stopping);
+        }
+        catch (Exception failure) when (DatabaseOutage.Is(failure))
+        {
+            return (0, [.. messageIds]);
+        }
+
+        var sent = 0;
+        var metOutage = new List<Guid>();
         foreach (var id in messageIds)
         {
             stopping.ThrowIfCancellationRequested();
@@ -79,11 +108,17 @@ public sealed partial class OutboxSender(
                 // One message's failure is its own (a row still planned is handed out again by a later sweep;
                 // one left sending becomes uncertain): the others in the batch still go.
                 LogBatchMessageFailed(logger, id, failure.GetType().Name);
+                if (DatabaseOutage.Is(failure))
+                {
+                    metOutage.Add(id);
+                }
             }
         }
 
-        return sent;
+        return (sent, metOutage);
     }
+
+    private static readonly TimeSpan[] OutageRetries = [TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(16)];
 
     /// <summary>
     /// Whose each message is, for those still planned, in one query for the batch. Only a hint: each
@@ -449,6 +484,9 @@ public sealed partial class OutboxSender(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox message {MessageId} failed in its batch ({ExceptionType}); the batch goes on")]
     private static partial void LogBatchMessageFailed(ILogger logger, Guid messageId, string exceptionType);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} outbox messages of a batch met a database outage; trying them again in {Seconds} s")]
+    private static partial void LogBatchRidesOutOutage(ILogger logger, int count, double seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Outbox message {MessageId} not sent: {Reason}")]
     private static partial void LogNotSent(ILogger logger, Guid messageId, string reason);
