@@ -35,7 +35,19 @@ public abstract class ClusterNodes(int count) : IAsyncLifetime
         }
     }
 
-    private Dictionary<string, string?> Settings(int node) => new()
+    /// <summary>A fixture's changes to a node's settings (a job server, SMTP instead of a pickup folder).</summary>
+    protected virtual void Configure(int node, Dictionary<string, string?> settings)
+    {
+    }
+
+    private Dictionary<string, string?> Settings(int node)
+    {
+        var settings = Defaults(node);
+        Configure(node, settings);
+        return settings;
+    }
+
+    private Dictionary<string, string?> Defaults(int node) => new()
     {
         ["ConnectionStrings:Practice"] = ConnectionString,
         ["Practice:Cluster:Membership"] = "PostgreSql",
@@ -77,10 +89,10 @@ public abstract class ClusterNodes(int count) : IAsyncLifetime
         return client;
     }
 
-    public static async Task<Guid> SubmitIntakeAsync(AppProcess node)
+    public static async Task<Guid> SubmitIntakeAsync(AppProcess node, string? email = null)
     {
         using var client = node.CreateClient();
-        var response = await client.SendAsync(IntakeForms.Post(IntakeForms.Valid($"cluster.{Guid.NewGuid():N}@example.test")));
+        var response = await client.SendAsync(IntakeForms.Post(IntakeForms.Valid(email ?? $"cluster.{Guid.NewGuid():N}@example.test")));
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"intake on {node.BaseAddress} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         return (await response.JsonAsync()).GetProperty("intakeId").GetGuid();
     }
@@ -102,7 +114,7 @@ public abstract class ClusterNodes(int count) : IAsyncLifetime
         return (await profile.JsonAsync()).GetProperty("id").GetGuid();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         foreach (var node in Nodes)
         {

@@ -19,6 +19,7 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
     private readonly string? _recipientReply;
     private readonly TimeSpan _stallBeforeFinalReply;
     private readonly bool _hangUpAfterReply;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<int> _clientPorts = new();
     private int _contentReceived;
     private int _connections;
     private int _finalRepliesGiven;
@@ -44,6 +45,9 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
 
     /// <summary>How many connections clients have opened.</summary>
     public int Connections => Volatile.Read(ref _connections);
+
+    /// <summary>The client's port of each connection, in the order they came (to tell which process opened one).</summary>
+    public IReadOnlyList<int> ClientPorts => [.. _clientPorts];
 
     /// <summary>How many of them were answered with the final reply.</summary>
     public int FinalRepliesGiven => Volatile.Read(ref _finalRepliesGiven);
@@ -77,6 +81,7 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
                 return;
             }
 
+            _clientPorts.Enqueue(((IPEndPoint)client.Client.RemoteEndPoint!).Port);
             Interlocked.Increment(ref _connections);
             using (client)
             {
