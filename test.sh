@@ -1,7 +1,23 @@
 #!/usr/bin/env bash
-# Runs all tests against a throwaway PostgreSQL (or PRACTICE_TEST_DATABASE, if set).
-# Extra arguments go to `dotnet test`. The last line printed is "N passed, N failed, N skipped".
+# Runs the tests against a throwaway PostgreSQL (or PRACTICE_TEST_DATABASE, if set).
+#   ./test.sh            every test but the fault suite
+#   ./test.sh faults     the fault suite (Category=Faults: outages, fuzzing, nodes killed; docs/adr/0016)
+# Extra arguments go to `dotnet test`; a --filter of your own replaces the suite's.
+# The last line printed is "N passed, N failed, N skipped".
 set -euo pipefail
+
+suite="Category!=Faults"
+if [[ ${1:-} == faults ]]; then
+    suite="Category=Faults"
+    shift
+fi
+
+filter=(--filter "$suite")
+for arg in "$@"; do
+    if [[ $arg == --filter || $arg == --filter=* ]]; then
+        filter=()
+    fi
+done
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 LOCAL_PG="$ROOT/deploy/local-postgres.sh"
@@ -41,7 +57,7 @@ fi
 
 log="$log_dir/dotnet-test.log"
 set +e
-dotnet test PracticeBackend.sln "$@" 2>&1 | tee "$log"
+dotnet test PracticeBackend.sln "${filter[@]}" "$@" 2>&1 | tee "$log"
 dotnet_status=${PIPESTATUS[0]}
 set -e
 

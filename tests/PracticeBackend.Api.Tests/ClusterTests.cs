@@ -7,7 +7,9 @@ namespace PracticeBackend.Api.Tests;
 /// <summary>
 /// Three nodes, one cluster: they find each other through PostgreSQL; what one node accepted, every node answers
 /// for; and DESIGN invariant 2 holds across nodes — thirty staff booking one time through three nodes at once make
-/// one appointment and twenty-nine calm conflicts (the therapist's grain lives on one node, whichever node is asked).
+/// one appointment and twenty-nine calm conflicts. That last one holds whatever the cluster does: were two nodes
+/// ever to activate the same calendar, the therapist row's optimistic concurrency and the appointments' exclusion
+/// constraint would still let one booking through. It shows the guard across nodes, not that there is one activation.
 /// </summary>
 public sealed class ClusterTests(ThreeNodes cluster) : IClassFixture<ThreeNodes>
 {

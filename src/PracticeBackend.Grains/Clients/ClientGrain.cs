@@ -13,6 +13,9 @@ namespace PracticeBackend.Grains.Clients;
 /// transaction, guarded by the client row's <c>xmin</c>. A conflict means another activation (or another
 /// writer) got there first: the state is reloaded and the command tried once more, on what is now true.
 /// </summary>
+/// <remarks>Placed on the node that first asks for it (ADR 0017): the node that took the person's request then works
+/// on their aggregate without a hop to another silo; the load balancer has already spread the requests.</remarks>
+[Orleans.Placement.PreferLocalPlacement]
 public sealed partial class ClientGrain(
     IDbContextFactory<PracticeDbContext> contexts,
     PacingSettings pacing,

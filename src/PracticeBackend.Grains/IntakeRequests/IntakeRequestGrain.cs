@@ -15,6 +15,8 @@ namespace PracticeBackend.Grains.IntakeRequests;
 /// to the person, who writes them (ADR 0001: a request belongs to the person's aggregate, because the
 /// caps and the one-transaction intake span all of a person's requests).
 /// </summary>
+/// <remarks>Placed on the node that took the request (ADR 0017), as the person's grain it calls.</remarks>
+[Orleans.Placement.PreferLocalPlacement]
 public sealed partial class IntakeRequestGrain(
     IDbContextFactory<PracticeDbContext> contexts,
     PracticeClock clock,
