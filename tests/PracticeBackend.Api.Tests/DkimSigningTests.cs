@@ -63,6 +63,8 @@ public sealed class DkimSigningTests(DkimApp app) : IClassFixture<DkimApp>
         { "short-key", "has 768 bits; receivers ignore DKIM keys under 1024 bits (RFC 8301)" },
         { "other-domain", "Email:Dkim:Domain 'elsewhere.example' is neither the domain of Email:FromAddress ('mail.practice.test') nor a parent of it" },
         { "no-from", "Email:Dkim:SignedHeaders must include From" },
+        { "empty-header", "Email:Dkim:SignedHeaders:1 is empty: give a header name, or remove the entry." },
+        { "unsignable-headers", "Email:Dkim:SignedHeaders must not include bcc, Received, return-path, Comments, KEYWORDS, DKIM-Signature: servers on the way" },
     };
 
     [Theory]
@@ -89,9 +91,16 @@ public sealed class DkimSigningTests(DkimApp app) : IClassFixture<DkimApp>
                     builder.UseSetting("Email:Dkim:PrivateKeyPath", key);
                 }
 
-                if (problem == "no-from")
+                string[] headers = problem switch
                 {
-                    builder.UseSetting("Email:Dkim:SignedHeaders:0", "Subject");
+                    "no-from" => ["Subject"],
+                    "empty-header" => ["From", "", "Subject"],
+                    "unsignable-headers" => ["From", "bcc", "Received", "return-path", "Comments", "KEYWORDS", "DKIM-Signature", "Subject"],
+                    _ => [],
+                };
+                for (var i = 0; i < headers.Length; i++)
+                {
+                    builder.UseSetting($"Email:Dkim:SignedHeaders:{i}", headers[i]);
                 }
             });
 

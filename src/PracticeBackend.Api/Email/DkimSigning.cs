@@ -78,7 +78,34 @@ internal sealed class DkimValidation : IValidateOptions<EmailOptions>
             problems.Add($"{Section}:SignedHeaders must include From (RFC 6376 signs it always).");
         }
 
+        problems.AddRange(SignedHeaderProblems(dkim.SignedHeaders));
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    /// <summary>
+    /// Headers a signature must not cover (RFC 6376 §5.4): servers on the way add, rewrite or drop them, so a
+    /// signature over them would fail at the receiver; DKIM-Signature is the signature itself.
+    /// </summary>
+    private static readonly string[] Unsignable = ["Bcc", "Received", "Return-Path", "Comments", "Keywords", "DKIM-Signature"];
+
+    private static IEnumerable<string> SignedHeaderProblems(List<string> headers)
+    {
+        var setting = $"{Section}:{nameof(DkimSettings.SignedHeaders)}";
+        for (var i = 0; i < headers.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(headers[i]))
+            {
+                yield return $"{setting}:{i} is empty: give a header name, or remove the entry.";
+            }
+        }
+
+        var unsignable = headers.Where(header => Unsignable.Contains(header?.Trim(), StringComparer.OrdinalIgnoreCase)).ToList();
+        if (unsignable.Count > 0)
+        {
+            yield return $"{setting} must not include {string.Join(", ", unsignable)}: servers on the way add, change or remove "
+                + "Bcc, Received, Return-Path, Comments and Keywords, and DKIM-Signature is the signature itself, so a signature "
+                + "covering them would not verify (RFC 6376 §5.4).";
+        }
     }
 
     private static string? KeyProblem(string path)
