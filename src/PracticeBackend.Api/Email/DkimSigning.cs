@@ -139,17 +139,52 @@ internal sealed class DkimValidation : IValidateOptions<EmailOptions>
 /// <summary>
 /// Signs each message as it is handed to the transport, when every header is final. Relaxed canonicalization
 /// for headers and body, so that relays re-folding headers or trimming trailing spaces do not break it.
+/// Made once, at start (<see cref="DkimSigningAtStart"/>): the key is read then, not at the first send.
 /// </summary>
-internal sealed class DkimSigning(DkimSettings settings)
+internal sealed class DkimSigning
 {
-    private readonly DkimSigner _signer = new(settings.PrivateKeyPath!, settings.SigningDomain, settings.Selector!.Trim(), DkimSignatureAlgorithm.RsaSha256)
-    {
-        HeaderCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
-        BodyCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
-    };
+    private const string KeySetting = $"{EmailOptions.Section}:Dkim:{nameof(DkimSettings.PrivateKeyPath)}";
 
-    private readonly string[] _headers = [.. settings.HeadersToSign];
+    private readonly DkimSigner _signer;
+    private readonly string[] _headers;
     private readonly Lock _gate = new();
+
+    private DkimSigning(DkimSigner signer, IReadOnlyList<string> headers)
+    {
+        _signer = signer;
+        _headers = [.. headers];
+    }
+
+    public string Domain => _signer.Domain;
+
+    public string Selector => _signer.Selector;
+
+    /// <summary>Reads the key into MimeKit's signer; settings <see cref="DkimValidation"/> passed, or a refusal naming the key's setting.</summary>
+    public static DkimSigning Create(DkimSettings settings)
+    {
+        var path = settings.PrivateKeyPath!;
+        try
+        {
+            return new DkimSigning(
+                new DkimSigner(path, settings.SigningDomain, settings.Selector!.Trim(), DkimSignatureAlgorithm.RsaSha256)
+                {
+                    HeaderCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
+                    BodyCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
+                },
+                settings.HeadersToSign);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"{KeySetting}: '{path}' cannot be read by this process; give its user read access.");
+        }
+        catch (Exception failure) when (failure is IOException or FormatException or ArgumentException or Org.BouncyCastle.Crypto.CryptoException)
+        {
+            // The file changed since it was checked, or MimeKit reads it otherwise than .NET: the type says which step failed.
+            throw new InvalidOperationException(
+                $"{KeySetting}: '{path}' holds no unencrypted PEM RSA private key the DKIM signer can read ({failure.GetType().Name}); "
+                + "openssl genrsa -out dkim.pem 2048 makes one.");
+        }
+    }
 
     public void Sign(MimeMessage message)
     {
@@ -161,6 +196,22 @@ internal sealed class DkimSigning(DkimSettings settings)
             _signer.Sign(message, _headers);
         }
     }
+}
+
+/// <summary>
+/// Makes the signer in the host's Starting phase, so that a key it cannot read stops the start rather than the
+/// first email, and says what mail is signed for.
+/// </summary>
+internal sealed partial class DkimSigningAtStart(DkimSigning signing, ILogger<DkimSigningAtStart> logger) : Hosting.StartingPhaseTask
+{
+    public override Task StartingAsync(CancellationToken cancellationToken)
+    {
+        LogSigning(logger, signing.Domain, signing.Selector);
+        return Task.CompletedTask;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outgoing mail is DKIM-signed for {Domain}, selector {Selector}")]
+    private static partial void LogSigning(ILogger logger, string domain, string selector);
 }
 
 /// <summary>Any transport, with each message DKIM-signed just before it goes.</summary>

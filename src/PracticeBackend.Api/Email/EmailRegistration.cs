@@ -23,11 +23,18 @@ internal static class EmailRegistration
             services.AddSingleton<PickupTransport>();
         }
 
+        var signs = configuration.GetSection($"{EmailOptions.Section}:Dkim").Get<DkimSettings>()?.IsConfigured == true;
+        if (signs)
+        {
+            // Reading the options' value validates them (DkimValidation) before the signer reads the key.
+            services.AddSingleton(sp => DkimSigning.Create(sp.GetRequiredService<IOptions<EmailOptions>>().Value.Dkim));
+            services.AddHostedService<DkimSigningAtStart>();
+        }
+
         services.AddSingleton<IMailTransport>(sp =>
         {
             IMailTransport transport = mode == EmailMode.Smtp ? sp.GetRequiredService<SmtpTransport>() : sp.GetRequiredService<PickupTransport>();
-            var dkim = sp.GetRequiredService<IOptions<EmailOptions>>().Value.Dkim;
-            return dkim.IsConfigured ? new SigningMailTransport(transport, new DkimSigning(dkim)) : transport;
+            return signs ? new SigningMailTransport(transport, sp.GetRequiredService<DkimSigning>()) : transport;
         });
         return services;
     }
