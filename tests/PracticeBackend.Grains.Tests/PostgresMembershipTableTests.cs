@@ -95,7 +95,13 @@ public sealed class PostgresMembershipTableTests(MembershipDatabase database) : 
         Assert.False(await table.UpdateRowAsync(entry, etag, before.Next()));              // the version read before the insert
         Assert.False(await table.UpdateRowAsync(entry, Guid.NewGuid().ToString(), read.Version.Next())); // another row etag
         Assert.False(await table.UpdateRowAsync(Entry(9), etag, read.Version.Next()));     // no such silo
-        Assert.Equal(read.Version, (await table.ReadAllAsync()).Version);                  // and none of them wrote anything
+
+        // None of them wrote anything: the version, the row's etag and the row are as they were.
+        var unchanged = await table.ReadAllAsync();
+        Assert.Equal(read.Version, unchanged.Version);
+        var (untouched, untouchedEtag) = unchanged.Members.Single();
+        Assert.Equal(etag, untouchedEtag);
+        Assert.Equal(Entry(1).ToFullString(), untouched.ToFullString());
 
         Assert.True(await table.UpdateRowAsync(entry, etag, read.Version.Next()));
         Assert.False(await table.UpdateRowAsync(entry, etag, read.Version.Next()));        // the same inputs twice
@@ -170,6 +176,25 @@ public sealed class PostgresMembershipTableTests(MembershipDatabase database) : 
         // What was read before the heartbeats still updates the row (the heartbeat is no rival writer).
         entry.Status = SiloStatus.ShuttingDown;
         Assert.True(await table.UpdateRowAsync(entry, etag, read.Version.Next()));
+    }
+
+    [Fact]
+    public async Task AnUpdate_CarryingAnOlderHeartbeatThanTheStoredOne_DoesNotMoveItBack()
+    {
+        var table = await database.TableAsync();
+        Assert.True(await table.InsertRowAsync(Entry(1), (await table.ReadAllAsync()).Version.Next()));
+        var read = await table.ReadAllAsync();
+        var (entry, etag) = read.Members.Single();
+        Assert.NotNull(entry);
+        await table.UpdateIAmAliveAsync(new MembershipEntry { SiloAddress = entry.SiloAddress, IAmAliveTime = Now.AddMinutes(5) });
+
+        // Another silo's vote, written from what it read before that heartbeat: the entry still says Now.
+        entry.AddOrUpdateSuspector(Entry(2).SiloAddress, Now.AddMinutes(6), 2);
+        Assert.True(await table.UpdateRowAsync(entry, etag, read.Version.Next()));
+
+        var stored = (await table.ReadAllAsync()).Members.Single().Item1;
+        Assert.Equal(Now.AddMinutes(5), stored.IAmAliveTime);
+        Assert.Single(stored.SuspectTimes!);
     }
 
     [Fact]

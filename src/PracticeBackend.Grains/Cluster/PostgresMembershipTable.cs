@@ -20,7 +20,8 @@ namespace PracticeBackend.Grains.Cluster;
 /// version row is where concurrent writers queue, and the loser finds no row to update and answers false,
 /// with nothing written. An update also requires the row's own etag, which heartbeats never change.</item>
 /// <item>Heartbeats (<see cref="UpdateIAmAliveAsync"/>) write the one column, keep the latest time, and never touch
-/// the version or the etags.</item>
+/// the version or the etags. A full update keeps the latest heartbeat too: an entry read before a heartbeat
+/// never moves it back.</item>
 /// <item>Reads are one statement, so the members and the version come from one snapshot.</item>
 /// <item>False means "someone else changed it first" (Orleans re-reads and tries again); an exception means
 /// the database could not answer.</item>
@@ -140,7 +141,7 @@ public sealed partial class PostgresMembershipTable(
             await using var update = Command(connection,
                 "UPDATE cluster_members SET silo_name = @silo_name, host_name = @host_name, role_name = @role_name, status = @status, " +
                 "proxy_port = @proxy_port, update_zone = @update_zone, fault_zone = @fault_zone, suspect_times = @suspect_times, " +
-                "start_time = @start_time, i_am_alive_time = @i_am_alive_time, etag = @etag " +
+                "start_time = @start_time, i_am_alive_time = GREATEST(i_am_alive_time, @i_am_alive_time), etag = @etag " +
                 "WHERE cluster_id = @cluster AND address = @address AND port = @port AND generation = @generation AND etag = @expected_etag", transaction);
             AddKey(update, entry.SiloAddress);
             AddEntry(update, entry);
