@@ -208,23 +208,55 @@ public sealed class PostgresMembershipTableTests(MembershipDatabase database) : 
     }
 
     [Fact]
-    public async Task Cleanup_RemovesSilosLongGone_AndNeverAnActiveOne()
+    public async Task Cleanup_RemovesDeadSilos_WhoseStartHeartbeatAndLastVoteAreAllBeforeTheCutoff_AndNothingElse()
     {
         var table = await database.TableAsync();
         var old = Now.AddDays(-10);
-        var statuses = new[] { SiloStatus.Created, SiloStatus.Joining, SiloStatus.Active, SiloStatus.ShuttingDown, SiloStatus.Stopping, SiloStatus.Dead };
+        var entries = new List<MembershipEntry>();
         var port = 1;
-        foreach (var status in statuses)
+        foreach (var status in new[] { SiloStatus.Created, SiloStatus.Joining, SiloStatus.Active, SiloStatus.ShuttingDown, SiloStatus.Stopping, SiloStatus.Dead })
         {
-            Assert.True(await table.InsertRowAsync(Entry(port++, status, old), (await table.ReadAllAsync()).Version.Next()));
+            entries.Add(Entry(port++, status, old));
         }
 
-        Assert.True(await table.InsertRowAsync(Entry(port, SiloStatus.Dead, Now), (await table.ReadAllAsync()).Version.Next()));
+        entries.Add(Entry(port++, SiloStatus.Dead, Now));                              // died recently
+        var heartbeatLater = Entry(port++, SiloStatus.Dead, old);
+        heartbeatLater.IAmAliveTime = Now;                                             // started long ago, alive until recently
+        entries.Add(heartbeatLater);
+        var declaredLater = Entry(port++, SiloStatus.Dead, old);
+        declaredLater.AddOrUpdateSuspector(Entry(90).SiloAddress, old.AddDays(1), 3);
+        declaredLater.AddOrUpdateSuspector(Entry(91).SiloAddress, Now, 3);            // silent long ago, declared dead recently
+        entries.Add(declaredLater);
+        var votedLongAgo = Entry(port, SiloStatus.Dead, old);
+        votedLongAgo.AddOrUpdateSuspector(Entry(92).SiloAddress, old.AddDays(1), 3);
+        entries.Add(votedLongAgo);
+        foreach (var entry in entries)
+        {
+            Assert.True(await table.InsertRowAsync(entry, (await table.ReadAllAsync()).Version.Next()));
+        }
 
         await table.CleanupDefunctSiloEntriesAsync(Now.AddDays(-7));
 
-        var left = (await table.ReadAllAsync()).Members.Select(m => (m.Item1.Status, m.Item1.StartTime)).OrderBy(m => m.StartTime).ToList();
-        Assert.Equal([(SiloStatus.Active, old), (SiloStatus.Dead, Now)], left);
+        var left = (await table.ReadAllAsync()).Members.Select(m => m.Item1.SiloAddress).ToHashSet();
+        var removed = entries.Where(e => !left.Contains(e.SiloAddress)).ToList();
+        Assert.Equal([entries[5].SiloAddress, votedLongAgo.SiloAddress], removed.Select(e => e.SiloAddress));
+    }
+
+    [Fact]
+    public async Task Cleanup_UpToJustAfterAVote_AsOrleansCutsOffTheExcess_RemovesThatSilo_AndKeepsOneVotedAMicrosecondLater()
+    {
+        var table = await database.TableAsync();
+        var vote = Now.AddDays(-8).AddTicks(7);                                        // votes keep every tick; the columns keep microseconds
+        var first = Entry(1, SiloStatus.Dead, Now.AddDays(-10));
+        first.AddOrUpdateSuspector(Entry(90).SiloAddress, vote, 3);
+        var second = Entry(2, SiloStatus.Dead, Now.AddDays(-10));
+        second.AddOrUpdateSuspector(Entry(90).SiloAddress, vote.AddTicks(10), 3);
+        Assert.True(await table.InsertRowAsync(first, (await table.ReadAllAsync()).Version.Next()));
+        Assert.True(await table.InsertRowAsync(second, (await table.ReadAllAsync()).Version.Next()));
+
+        await table.CleanupDefunctSiloEntriesAsync(new DateTimeOffset(vote.AddTicks(1)));
+
+        Assert.Equal(second.SiloAddress, (await table.ReadAllAsync()).Members.Single().Item1.SiloAddress);
     }
 
     [Fact]

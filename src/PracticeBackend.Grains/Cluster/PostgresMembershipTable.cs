@@ -69,17 +69,24 @@ public sealed partial class PostgresMembershipTable(
         }, cancellationToken, IsolationLevel.ReadCommitted);
 
     /// <summary>
-    /// Removes silos that are gone for good: any row not Active whose last sign of life (start or heartbeat)
-    /// is before <paramref name="beforeDate"/>. Dead rows, and rows left Joining or ShuttingDown by a silo that
-    /// vanished. Active rows are never removed here: only the membership protocol declares a silo dead.
+    /// Removes Dead silos whose last known update is before <paramref name="beforeDate"/>: the latest of their start,
+    /// their heartbeat and the newest suspicion vote against them (Orleans' <c>MembershipEntry.EffectiveUpdateTime</c>,
+    /// from which its cleanup agent computes the cutoff, so that a silo declared dead recently stays visible). Rows
+    /// in any other state are the membership protocol's to declare Dead first; nothing else is removed here.
     /// </summary>
     public Task CleanupDefunctSiloEntriesAsync(DateTimeOffset beforeDate, CancellationToken cancellationToken = default) =>
         ExecuteAsync(async (connection, _) =>
         {
+            // Exact to the tick, as Orleans' cutoff is (when it trims the excess: an entry's last update plus one tick).
+            // The time columns hold microseconds, so for them the cutoff is rounded up to one; a vote keeps every tick
+            // in its text (SuspectTimes: "O", fixed width, so that byte order is time order).
             await using var delete = Command(connection,
-                "DELETE FROM cluster_members WHERE cluster_id = @cluster AND status <> @active AND GREATEST(start_time, i_am_alive_time) < @before");
-            delete.Parameters.AddWithValue("active", (int)SiloStatus.Active);
-            delete.Parameters.AddWithValue("before", beforeDate.ToUniversalTime());
+                "DELETE FROM cluster_members WHERE cluster_id = @cluster AND status = @dead AND start_time < @before AND i_am_alive_time < @before " +
+                "AND NOT EXISTS (SELECT 1 FROM unnest(string_to_array(suspect_times, '|')) AS vote WHERE split_part(vote, ',', 2) COLLATE \"C\" >= @before_text)");
+            var before = beforeDate.UtcDateTime;
+            delete.Parameters.AddWithValue("dead", (int)SiloStatus.Dead);
+            delete.Parameters.AddWithValue("before", new DateTime(Math.Min((before.Ticks + 9) / 10 * 10, DateTime.MaxValue.Ticks), DateTimeKind.Utc));
+            delete.Parameters.AddWithValue("before_text", before.ToString("O", CultureInfo.InvariantCulture));
             var removed = await delete.ExecuteNonQueryAsync(cancellationToken);
             LogCleanedUp(logger, _clusterId, removed);
             return true;
