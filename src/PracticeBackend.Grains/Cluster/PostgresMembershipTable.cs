@@ -312,7 +312,11 @@ public sealed partial class PostgresMembershipTable(
     private static partial void LogCleanedUp(ILogger logger, string clusterId, int removed);
 }
 
-/// <summary>The suspicions column: "address,time" items joined by "|", the address in Orleans' parsable form, the time round-trip UTC.</summary>
+/// <summary>
+/// The suspicions column: one <c>ip:port@generation,time</c> entry per vote, joined by "|" — the suspecting silo as
+/// <see cref="SiloAddress.ToParsableString"/> writes it (an IPv6 address unbracketed), then the vote's UTC time in
+/// round-trip form ("O": <c>2026-12-02T10:00:20.1234567Z</c>). Empty: no votes.
+/// </summary>
 internal static class SuspectTimes
 {
     public static string Format(List<Tuple<SiloAddress, DateTime>>? suspicions) =>
