@@ -24,6 +24,7 @@ internal static class PracticeCluster
         CheckPort(silo.SiloPort, "Practice:Silo:SiloPort");
         CheckPort(silo.GatewayPort, "Practice:Silo:GatewayPort");
         var advertised = AdvertisedAddress(silo, cluster.Membership);
+        var tls = silo.Tls.CertificatePath is { Length: > 0 } path ? SiloCertificates.Load(path, silo.Tls) : null;
 
         if (cluster.Membership == ClusterMembership.Localhost)
         {
@@ -39,21 +40,24 @@ internal static class PracticeCluster
             });
 
             // Listens on every interface when an address is given (a container's or pod's), else on the one it advertises.
-            orleans.ConfigureEndpoints(advertised ?? FirstIPv4(), silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: silo.AdvertisedAddress is { Length: > 0 });
+            var shown = advertised ?? FirstIPv4();
+            orleans.ConfigureEndpoints(shown, silo.SiloPort, silo.GatewayPort, listenOnAnyHostAddress: silo.AdvertisedAddress is { Length: > 0 });
             orleans.Services.AddSingleton<IMembershipTable, PostgresMembershipTable>();
+            if (IPAddress.IsLoopback(shown))
+            {
+                orleans.Services.AddHostedService(sp => new LoopbackAdvertisedWarning(shown, sp.GetRequiredService<ILogger<LoopbackAdvertisedWarning>>()));
+            }
         }
 
-        if (silo.Tls.CertificatePath is { Length: > 0 } path)
+        if (tls is not null)
         {
-            var certificate = LoadCertificate(path, silo.Tls.CertificatePassword);
-            orleans.UseTls(certificate, tls =>
+            orleans.UseTls(tls.Own, options =>
             {
                 // Every node shows the same certificate (README "Running more than one node"): a peer is one of
                 // ours exactly when it shows that certificate, whoever issued it.
-                tls.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
-                tls.ClientCertificateMode = RemoteCertificateMode.RequireCertificate;
-                tls.RemoteCertificateValidation = (remote, _, _) =>
-                    CryptographicOperations.FixedTimeEquals(remote.RawData, certificate.RawData);
+                options.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
+                options.ClientCertificateMode = RemoteCertificateMode.RequireCertificate;
+                options.RemoteCertificateValidation = (remote, _, _) => tls.IsOurs(remote);
             });
         }
     }
@@ -71,9 +75,10 @@ internal static class PracticeCluster
                 $"Practice:Silo:AdvertisedAddress: \"{given}\" is not an IP address. Give the address other silos reach this one at, e.g. the pod's IP.");
         }
 
-        if (membership == ClusterMembership.PostgreSql && IPAddress.Any.Equals(address))
+        if (membership == ClusterMembership.PostgreSql && (IPAddress.Any.Equals(address) || IPAddress.IPv6Any.Equals(address)))
         {
-            throw new InvalidOperationException("Practice:Silo:AdvertisedAddress: 0.0.0.0 cannot be reached by other silos; give this machine's address.");
+            throw new InvalidOperationException(
+                $"Practice:Silo:AdvertisedAddress: {address} means \"every interface\", which other silos cannot connect to; give the address they reach this one at (the pod's IP), or leave it unset.");
         }
 
         return address;
@@ -84,29 +89,6 @@ internal static class PracticeCluster
         Dns.GetHostAddresses(Dns.GetHostName())
             .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
         ?? IPAddress.Loopback;
-
-    private static X509Certificate2 LoadCertificate(string path, string? password)
-    {
-        if (!File.Exists(path))
-        {
-            throw new InvalidOperationException($"Practice:Silo:Tls:CertificatePath: no file at {path}.");
-        }
-
-        X509Certificate2 certificate;
-        try
-        {
-            certificate = X509CertificateLoader.LoadPkcs12FromFile(path, password);
-        }
-        catch (CryptographicException exception)
-        {
-            throw new InvalidOperationException(
-                $"Practice:Silo:Tls:CertificatePath: {path} is not a PKCS#12 file this password opens (Practice:Silo:Tls:CertificatePassword).", exception);
-        }
-
-        return certificate.HasPrivateKey
-            ? certificate
-            : throw new InvalidOperationException($"Practice:Silo:Tls:CertificatePath: {path} holds no private key; silos must prove they own it.");
-    }
 
     private static void Check(string value, string setting)
     {
@@ -123,4 +105,92 @@ internal static class PracticeCluster
             throw new InvalidOperationException($"{setting}: {port} is not a TCP port (1–65535).");
         }
     }
+}
+
+/// <summary>The certificate this silo shows (<c>Practice:Silo:Tls:CertificatePath</c>), read and checked once at start.</summary>
+internal sealed class SiloCertificates(X509Certificate2 own)
+{
+    private const string Setting = "Practice:Silo:Tls";
+    private const string ServerAuth = "1.3.6.1.5.5.7.3.1";
+    private const string ClientAuth = "1.3.6.1.5.5.7.3.2";
+    private const string AnyExtendedKeyUsage = "2.5.29.37.0";
+
+    private readonly byte[][] _ours = [own.RawData];
+
+    public X509Certificate2 Own { get; } = own;
+
+    /// <summary>Pinned: exactly the configured certificate, byte for byte.</summary>
+    public bool IsOurs(X509Certificate2 remote) => _ours.Any(ours => CryptographicOperations.FixedTimeEquals(remote.RawData, ours));
+
+    public static SiloCertificates Load(string path, SiloTlsSettings settings) => new(LoadOwn(path, settings.CertificatePassword));
+
+    private static X509Certificate2 LoadOwn(string path, string? password)
+    {
+        const string setting = $"{Setting}:{nameof(SiloTlsSettings.CertificatePath)}";
+        if (!File.Exists(path))
+        {
+            throw new InvalidOperationException($"{setting}: no file at {path}.");
+        }
+
+        X509Certificate2 certificate;
+        try
+        {
+            certificate = X509CertificateLoader.LoadPkcs12FromFile(path, password);
+        }
+        catch (CryptographicException exception)
+        {
+            throw new InvalidOperationException(
+                $"{setting}: {path} is not a PKCS#12 file this password opens ({Setting}:{nameof(SiloTlsSettings.CertificatePassword)}).", exception);
+        }
+
+        if (!certificate.HasPrivateKey)
+        {
+            throw new InvalidOperationException($"{setting}: {path} holds no private key; silos must prove they own it.");
+        }
+
+        CheckUsage(certificate, setting, path);
+        return certificate;
+    }
+
+    /// <summary>
+    /// Each silo is the TLS server of the connections others open to it and the client of those it opens: a
+    /// certificate limited to other uses (an Enhanced Key Usage without both) is refused by the side that checks it.
+    /// </summary>
+    private static void CheckUsage(X509Certificate2 certificate, string setting, string path)
+    {
+        if (certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().FirstOrDefault() is not { } usage)
+        {
+            return;
+        }
+
+        var allowed = usage.EnhancedKeyUsages.Cast<Oid>().Select(o => o.Value).ToHashSet(StringComparer.Ordinal);
+        if (allowed.Contains(AnyExtendedKeyUsage))
+        {
+            return;
+        }
+
+        var missing = new[] { (Name: "serverAuth", Oid: ServerAuth), (Name: "clientAuth", Oid: ClientAuth) }
+            .Where(u => !allowed.Contains(u.Oid))
+            .Select(u => $"{u.Name} ({u.Oid})")
+            .ToList();
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"{setting}: the certificate in {path} has an Enhanced Key Usage without {string.Join(" and ", missing)}; every silo is both the "
+                + "TLS server and the TLS client of its peers. Make one with both (openssl req … -addext \"extendedKeyUsage=serverAuth,clientAuth\"), or without the extension.");
+        }
+    }
+}
+
+/// <summary>Said once at start: with PostgreSQL membership, a loopback address is reachable from this machine only.</summary>
+internal sealed partial class LoopbackAdvertisedWarning(IPAddress advertised, ILogger<LoopbackAdvertisedWarning> logger) : StartingPhaseTask
+{
+    public override Task StartingAsync(CancellationToken cancellationToken)
+    {
+        LogLoopback(logger, advertised.ToString());
+        return Task.CompletedTask;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Practice:Silo:AdvertisedAddress: this silo advertises {AdvertisedAddress}, a loopback address, with PostgreSql membership: silos on other machines cannot reach it (fine only when every node runs on this machine)")]
+    private static partial void LogLoopback(ILogger logger, string advertisedAddress);
 }

@@ -1,0 +1,146 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace PracticeBackend.Api.Tests;
+
+/// <summary>
+/// Practice:Silo and Practice:Cluster settings that cannot work between machines stop the start, naming the setting
+/// (or, for a loopback address that works on one machine only, warn): the mistakes of a first multi-node deployment.
+/// </summary>
+public sealed class PracticeClusterSettingsTests : IDisposable
+{
+    private const string ServerAuth = "1.3.6.1.5.5.7.3.1";
+    private const string ClientAuth = "1.3.6.1.5.5.7.3.2";
+    private const string EmailProtection = "1.3.6.1.5.5.7.3.4";
+    private const string Password = "a silo pfx passphrase";
+
+    private readonly DirectoryInfo _files = Directory.CreateTempSubdirectory("silo-tls-");
+
+    [Theory]
+    [InlineData("0.0.0.0")]
+    [InlineData("::")]
+    public async Task Host_RefusesToStart_NamingTheAdvertisedAddress_WhenItIsEveryInterface_WithPostgreSqlMembership(string address)
+    {
+        var refusal = await StartFailureAsync(new()
+        {
+            ["Practice:Cluster:Membership"] = "PostgreSql",
+            ["Practice:Silo:AdvertisedAddress"] = address,
+        });
+
+        Assert.StartsWith($"Practice:Silo:AdvertisedAddress: {address} means \"every interface\", which other silos cannot connect to", refusal, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Host_StartsButWarns_NamingTheAddress_WhenItAdvertisesLoopbackWithPostgreSqlMembership()
+    {
+        // With a silo certificate for both server and client: the usage check lets it through.
+        var certificate = Pfx("silo-both", ServerAuth, ClientAuth);
+        await using var app = new ClusterSettingsApp(new()
+        {
+            ["Practice:Cluster:Membership"] = "PostgreSql",
+            ["Practice:Silo:AdvertisedAddress"] = "127.0.0.1",
+            ["Practice:Silo:Tls:CertificatePath"] = certificate,
+            ["Practice:Silo:Tls:CertificatePassword"] = Password,
+        });
+
+        await app.InitializeAsync();
+
+        var warning = Assert.Single(app.Logs.Since(0), line => line.StartsWith("Warning", StringComparison.Ordinal) && line.Contains("Practice:Silo:AdvertisedAddress", StringComparison.Ordinal));
+        Assert.Contains("this silo advertises 127.0.0.1, a loopback address, with PostgreSql membership: silos on other machines cannot reach it", warning, StringComparison.Ordinal);
+        Assert.Contains("AdvertisedAddress=127.0.0.1", warning, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string, string> CertificatesNotForSilos => new()
+    {
+        { "own-server-only", "Practice:Silo:Tls:CertificatePath: the certificate in {path} has an Enhanced Key Usage without clientAuth (1.3.6.1.5.5.7.3.2); every silo is both the TLS server and the TLS client of its peers." },
+        { "own-email-only", "Practice:Silo:Tls:CertificatePath: the certificate in {path} has an Enhanced Key Usage without serverAuth (1.3.6.1.5.5.7.3.1) and clientAuth (1.3.6.1.5.5.7.3.2);" },
+    };
+
+    [Theory]
+    [MemberData(nameof(CertificatesNotForSilos))]
+    public async Task Host_RefusesToStart_NamingTheSetting_WhenASiloCertificateIsNotForTlsServerAndClient(string problem, string expected)
+    {
+        const string named = "Practice:Silo:Tls:CertificatePath";
+        var settings = new Dictionary<string, string?>
+        {
+            [named] = problem == "own-server-only" ? Pfx("silo-server-only", ServerAuth) : Pfx("silo-email-only", EmailProtection),
+            ["Practice:Silo:Tls:CertificatePassword"] = Password,
+        };
+        var refusal = await StartFailureAsync(settings);
+
+        Assert.StartsWith(expected.Replace("{path}", settings[named], StringComparison.Ordinal), refusal, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, refusal, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _files.Delete(recursive: true);
+
+    /// <summary>A self-signed RSA certificate with its key in a .pfx, limited to <paramref name="usages"/> when any are given.</summary>
+    private string Pfx(string name, params string[] usages)
+    {
+        using var certificate = SelfSigned(name, usages);
+        var path = Path.Combine(_files.FullName, name + ".pfx");
+        File.WriteAllBytes(path, certificate.Export(X509ContentType.Pfx, Password));
+        return path;
+    }
+
+    private static X509Certificate2 SelfSigned(string name, string[] usages)
+    {
+        using var rsa = RSA.Create(2048);
+        var request = new CertificateRequest($"CN={name}", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        if (usages.Length > 0)
+        {
+            var oids = new OidCollection();
+            foreach (var usage in usages)
+            {
+                oids.Add(new Oid(usage));
+            }
+
+            request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(oids, critical: false));
+        }
+
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+    }
+
+    /// <summary>Starts a host that must not start; returns the innermost refusal's message (the one naming the setting).</summary>
+    private static async Task<string> StartFailureAsync(Dictionary<string, string?> settings)
+    {
+        var app = new ClusterSettingsApp(settings);
+        try
+        {
+            var failure = await Record.ExceptionAsync(app.InitializeAsync);
+
+            return Assert.Single(Chain(failure), e => e is InvalidOperationException && e.Message.StartsWith("Practice:", StringComparison.Ordinal)).Message;
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    private static IEnumerable<Exception> Chain(Exception? exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            yield return current;
+        }
+    }
+
+    /// <summary>A host with the given Practice:Silo and Practice:Cluster settings, its log kept.</summary>
+    private sealed class ClusterSettingsApp(Dictionary<string, string?> settings) : PracticeAppFactory
+    {
+        public CapturedLogs Logs { get; } = new();
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            foreach (var (setting, value) in settings)
+            {
+                builder.UseSetting(setting, value);
+            }
+
+            builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Information));
+        }
+    }
+}
