@@ -56,18 +56,30 @@ public sealed class PracticeClusterSettingsTests : IDisposable
     {
         { "own-server-only", "Practice:Silo:Tls:CertificatePath: the certificate in {path} has an Enhanced Key Usage without clientAuth (1.3.6.1.5.5.7.3.2); every silo is both the TLS server and the TLS client of its peers." },
         { "own-email-only", "Practice:Silo:Tls:CertificatePath: the certificate in {path} has an Enhanced Key Usage without serverAuth (1.3.6.1.5.5.7.3.1) and clientAuth (1.3.6.1.5.5.7.3.2);" },
+        { "accepted-client-only", "Practice:Silo:Tls:AcceptedCertificatePaths:0: the certificate in {path} has an Enhanced Key Usage without serverAuth (1.3.6.1.5.5.7.3.1);" },
+        { "accepted-missing", "Practice:Silo:Tls:AcceptedCertificatePaths:0: no file at '{path}'; give a certificate file (PEM or DER), or remove the entry." },
     };
 
     [Theory]
     [MemberData(nameof(CertificatesNotForSilos))]
     public async Task Host_RefusesToStart_NamingTheSetting_WhenASiloCertificateIsNotForTlsServerAndClient(string problem, string expected)
     {
-        const string named = "Practice:Silo:Tls:CertificatePath";
+        var named = problem.StartsWith("accepted", StringComparison.Ordinal) ? "Practice:Silo:Tls:AcceptedCertificatePaths:0" : "Practice:Silo:Tls:CertificatePath";
         var settings = new Dictionary<string, string?>
         {
-            [named] = problem == "own-server-only" ? Pfx("silo-server-only", ServerAuth) : Pfx("silo-email-only", EmailProtection),
+            ["Practice:Silo:Tls:CertificatePath"] = problem switch
+            {
+                "own-server-only" => Pfx("silo-server-only", ServerAuth),
+                "own-email-only" => Pfx("silo-email-only", EmailProtection),
+                _ => Pfx("silo-own"),
+            },
             ["Practice:Silo:Tls:CertificatePassword"] = Password,
         };
+        if (named != "Practice:Silo:Tls:CertificatePath")
+        {
+            settings[named] = problem == "accepted-missing" ? Path.Combine(_files.FullName, "absent.crt") : Crt("silo-next", ClientAuth);
+        }
+
         var refusal = await StartFailureAsync(settings);
 
         Assert.StartsWith(expected.Replace("{path}", settings[named], StringComparison.Ordinal), refusal, StringComparison.Ordinal);
@@ -82,6 +94,15 @@ public sealed class PracticeClusterSettingsTests : IDisposable
         using var certificate = SelfSigned(name, usages);
         var path = Path.Combine(_files.FullName, name + ".pfx");
         File.WriteAllBytes(path, certificate.Export(X509ContentType.Pfx, Password));
+        return path;
+    }
+
+    /// <summary>The certificate alone, in PEM, as a peer's is listed for a rotation.</summary>
+    private string Crt(string name, params string[] usages)
+    {
+        using var certificate = SelfSigned(name, usages);
+        var path = Path.Combine(_files.FullName, name + ".crt");
+        File.WriteAllText(path, certificate.ExportCertificatePem());
         return path;
     }
 

@@ -54,7 +54,7 @@ internal static class PracticeCluster
             orleans.UseTls(tls.Own, options =>
             {
                 // Every node shows the same certificate (README "Running more than one node"): a peer is one of
-                // ours exactly when it shows that certificate, whoever issued it.
+                // ours exactly when it shows that certificate, or one listed for a rotation, whoever issued it.
                 options.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
                 options.ClientCertificateMode = RemoteCertificateMode.RequireCertificate;
                 options.RemoteCertificateValidation = (remote, _, _) => tls.IsOurs(remote);
@@ -107,22 +107,32 @@ internal static class PracticeCluster
     }
 }
 
-/// <summary>The certificate this silo shows (<c>Practice:Silo:Tls:CertificatePath</c>), read and checked once at start.</summary>
-internal sealed class SiloCertificates(X509Certificate2 own)
+/// <summary>
+/// The certificate this silo shows (<c>Practice:Silo:Tls:CertificatePath</c>) and the others a peer may show during a
+/// rotation (<c>Practice:Silo:Tls:AcceptedCertificatePaths</c>), read and checked once at start.
+/// </summary>
+internal sealed class SiloCertificates(X509Certificate2 own, IReadOnlyList<X509Certificate2> accepted)
 {
     private const string Setting = "Practice:Silo:Tls";
     private const string ServerAuth = "1.3.6.1.5.5.7.3.1";
     private const string ClientAuth = "1.3.6.1.5.5.7.3.2";
     private const string AnyExtendedKeyUsage = "2.5.29.37.0";
 
-    private readonly byte[][] _ours = [own.RawData];
+    private readonly byte[][] _ours = [own.RawData, .. accepted.Select(c => c.RawData)];
 
     public X509Certificate2 Own { get; } = own;
 
-    /// <summary>Pinned: exactly the configured certificate, byte for byte.</summary>
+    /// <summary>Pinned: exactly one of the configured certificates, byte for byte.</summary>
     public bool IsOurs(X509Certificate2 remote) => _ours.Any(ours => CryptographicOperations.FixedTimeEquals(remote.RawData, ours));
 
-    public static SiloCertificates Load(string path, SiloTlsSettings settings) => new(LoadOwn(path, settings.CertificatePassword));
+    public static SiloCertificates Load(string path, SiloTlsSettings settings)
+    {
+        var own = LoadOwn(path, settings.CertificatePassword);
+        var accepted = settings.AcceptedCertificatePaths
+            .Select((peer, i) => LoadAccepted(peer, $"{Setting}:{nameof(SiloTlsSettings.AcceptedCertificatePaths)}:{i}"))
+            .ToList();
+        return new SiloCertificates(own, accepted);
+    }
 
     private static X509Certificate2 LoadOwn(string path, string? password)
     {
@@ -146,6 +156,28 @@ internal sealed class SiloCertificates(X509Certificate2 own)
         if (!certificate.HasPrivateKey)
         {
             throw new InvalidOperationException($"{setting}: {path} holds no private key; silos must prove they own it.");
+        }
+
+        CheckUsage(certificate, setting, path);
+        return certificate;
+    }
+
+    private static X509Certificate2 LoadAccepted(string path, string setting)
+    {
+        if (string.IsNullOrWhiteSpace(path) || !File.Exists(path))
+        {
+            throw new InvalidOperationException($"{setting}: no file at '{path}'; give a certificate file (PEM or DER), or remove the entry.");
+        }
+
+        X509Certificate2 certificate;
+        try
+        {
+            certificate = X509CertificateLoader.LoadCertificateFromFile(path);
+        }
+        catch (CryptographicException)
+        {
+            throw new InvalidOperationException(
+                $"{setting}: {path} is not a certificate in PEM or DER form (from a .pfx: openssl pkcs12 -in silo.pfx -nokeys -clcerts | openssl x509 -out silo.crt).");
         }
 
         CheckUsage(certificate, setting, path);

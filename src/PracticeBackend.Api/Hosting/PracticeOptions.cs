@@ -188,6 +188,12 @@ public sealed class SiloTlsSettings
     public string? CertificatePath { get; set; }
 
     public string? CertificatePassword { get; set; }
+
+    /// <summary>
+    /// Certificates (PEM or DER, no key) a peer may show besides <see cref="CertificatePath"/>'s, for a rolling
+    /// rotation: the new one while nodes still show the old, then the old one while nodes already show the new.
+    /// </summary>
+    public List<string> AcceptedCertificatePaths { get; set; } = [];
 }
 
 public enum ClusterMembership
