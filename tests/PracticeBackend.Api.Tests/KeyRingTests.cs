@@ -60,6 +60,33 @@ public sealed class KeyRingTests : IDisposable
     }
 
     [Fact]
+    public async Task ANode_RefusesToStart_SayingTheStoredKeyIsDamaged_WhenItsCipherTextNoLongerDecodes()
+    {
+        var database = await TestPostgres.CreateDatabaseAsync("keydamage");
+        var certificate = MakeCertificate("key-ring-damaged");
+        await using (var node = new KeyRingNode(database, certificate.Path))
+        {
+            await node.InitializeAsync();
+            await node.SubmitAsync("Sam Damaged");
+        }
+
+        // The encrypted key's cipher text is no longer base64 (a bad restore, a hand edit): not a CryptographicException.
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            await using var damage = new NpgsqlCommand(
+                "UPDATE data_protection_keys SET xml = regexp_replace(xml, '<CipherValue>[^<]*</CipherValue>', '<CipherValue>not base64!</CipherValue>')", connection);
+            Assert.True(await damage.ExecuteNonQueryAsync() > 0);
+        }
+
+        var refusal = await StartFailureAsync(new KeyRingNode(database, certificate.Path));
+
+        Assert.Contains("Practice:KeyRing: 1 Data Protection key(s) stored in the database cannot be opened on this node", refusal, StringComparison.Ordinal);
+        Assert.Contains($"{Fingerprint(certificate.Certificate)} (CN=key-ring-damaged), which this node has: the stored key is damaged", refusal, StringComparison.Ordinal);
+        Assert.DoesNotContain("Base-64", refusal, StringComparison.Ordinal); // the FormatException's own words
+    }
+
+    [Fact]
     public async Task Rotation_KeepsOldRowsReadableUnderTheRetiredCertificate_AndMakesTheNextKeyUnderTheNewOne()
     {
         var database = await TestPostgres.CreateDatabaseAsync("keyrotate");

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Xml;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -79,6 +80,10 @@ internal sealed record KeyRingCertificates(X509Certificate2? Current, IReadOnlyL
         catch (UnauthorizedAccessException)
         {
             throw new InvalidOperationException($"{setting}: '{path}' cannot be read by this process; give its user read access.");
+        }
+        catch (IOException failure)
+        {
+            throw new InvalidOperationException($"{setting}: '{path}' could not be read ({failure.GetType().Name}); check the file and the volume it is on.");
         }
 
         if (!certificate.HasPrivateKey)
@@ -193,13 +198,19 @@ internal sealed partial class KeyRingCheck(
         LogKeyMade(logger, made.KeyId, activation);
     }
 
+    /// <summary>
+    /// Whether this node can decrypt the key. A wrong or missing certificate, or a stored key that is damaged (text
+    /// that is no base64, XML Data Protection cannot read, a decryptor it cannot make), is a "no" that the refusal
+    /// explains, never a stack trace; anything else (a database that cannot be read, say) is not about the key.
+    /// </summary>
     private static bool Opens(IKey key)
     {
         try
         {
             return key.CreateEncryptor() is not null;
         }
-        catch (CryptographicException)
+        catch (Exception failure) when (failure is CryptographicException or FormatException or XmlException or InvalidOperationException
+            or IOException or UnauthorizedAccessException)
         {
             return false;
         }
@@ -225,17 +236,36 @@ internal sealed partial class KeyRingCheck(
                 continue;
             }
 
-            using var parsed = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(certificate));
-            found[id] = new EncryptedUnder(KeyRingCertificates.Fingerprint(parsed), "the certificate with " + KeyRingCertificates.Describe(parsed));
+            found[id] = Named(certificate);
         }
 
         return found;
     }
 
-    private static string Unreadable(List<IKey> keys, Dictionary<Guid, EncryptedUnder?> encryptedUnder)
+    /// <summary>The certificate a key's XML names (base64 DER), or a description saying that copy is damaged.</summary>
+    private static EncryptedUnder Named(string certificate)
     {
+        try
+        {
+            using var parsed = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(certificate));
+            return new EncryptedUnder(KeyRingCertificates.Fingerprint(parsed), "the certificate with " + KeyRingCertificates.Describe(parsed));
+        }
+        catch (Exception damaged) when (damaged is FormatException or CryptographicException)
+        {
+            return new EncryptedUnder("", "a certificate whose copy in the stored key cannot be read (the stored key is damaged)");
+        }
+    }
+
+    private string Unreadable(List<IKey> keys, Dictionary<Guid, EncryptedUnder?> encryptedUnder)
+    {
+        var held = new[] { certificates.Current }.Concat(certificates.Retired).OfType<X509Certificate2>().Select(KeyRingCertificates.Fingerprint).ToHashSet(StringComparer.Ordinal);
         var ids = string.Join(", ", keys.Select(k => k.KeyId));
-        var under = string.Join("; ", keys.Select(k => encryptedUnder.GetValueOrDefault(k.KeyId)?.Description ?? "nothing this node can name (the stored key may be damaged)").Distinct());
+        var under = string.Join("; ", keys.Select(k => encryptedUnder.GetValueOrDefault(k.KeyId) switch
+        {
+            { } known when held.Contains(known.Fingerprint) => known.Description + ", which this node has: the stored key is damaged",
+            { } known => known.Description,
+            null => "nothing this node can name (the stored key may be damaged)",
+        }).Distinct());
         return $"{KeyRingSettings.Section}: {keys.Count} Data Protection key(s) stored in the database cannot be opened on this node ({ids}); "
             + $"they were encrypted under {under}. Set {KeyRingSettings.Section}:{nameof(KeyRingSettings.CertificatePath)} to that certificate "
             + $"or, after a rotation, list it under {KeyRingSettings.Section}:{nameof(KeyRingSettings.RetiredCertificatePaths)}; every node needs the same certificates. "
