@@ -110,7 +110,7 @@ public static class Telemetry
 
         return Uri.TryCreate(value, UriKind.Absolute, out var endpoint) && endpoint.Scheme is "http" or "https"
             ? endpoint
-            : throw new InvalidOperationException($"{OtlpEndpointSetting} must be an http or https address of an OTLP receiver, e.g. http://collector:4318; leave it unset to export nothing.");
+            : throw new InvalidOperationException($"{OtlpEndpointSetting} must be an http or https address of an OTLP receiver, e.g. http://collector:4317 (gRPC; 4318 with OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf); leave it unset to export nothing.");
     }
 
     private static int? PrometheusPort(string? value)
