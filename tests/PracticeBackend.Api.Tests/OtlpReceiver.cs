@@ -35,6 +35,88 @@ public sealed class OtlpReceiver : IAsyncDisposable
     /// <summary>Every body received, as Latin-1 text: each byte one character, so that any UTF-8 string sent is found in it.</summary>
     public string Everything => Encoding.Latin1.GetString([.. _received.SelectMany(r => r.Body)]);
 
+    /// <summary>
+    /// Every span posted to /v1/traces, read from the protobuf by the field numbers of OTLP's trace.proto
+    /// (TracesData → ResourceSpans → ScopeSpans → Span): its name, status, string attributes and events.
+    /// </summary>
+    public IReadOnlyList<ExportedSpan> Spans() =>
+        [.. _received.Where(r => r.Path == "/v1/traces")
+            .SelectMany(r => Messages(r.Body, 1))
+            .SelectMany(resourceSpans => Messages(resourceSpans, 2))
+            .SelectMany(scopeSpans => Messages(scopeSpans, 2))
+            .Select(ReadSpan)];
+
+    private static ExportedSpan ReadSpan(byte[] span)
+    {
+        var status = Messages(span, 15).FirstOrDefault() ?? [];
+        return new ExportedSpan(
+            Text(Messages(span, 5).FirstOrDefault()),
+            (int)Fields(status).Where(f => f.Number == 3).Select(f => f.Varint).FirstOrDefault(),
+            Text(Messages(status, 2).FirstOrDefault()),
+            Attributes(Messages(span, 9)),
+            [.. Messages(span, 11).Select(e => new ExportedEvent(Text(Messages(e, 2).FirstOrDefault()), Attributes(Messages(e, 3))))]);
+    }
+
+    /// <summary>KeyValue (key = 1, value = 2) with AnyValue.string_value (1); values of other types are left out.</summary>
+    private static Dictionary<string, string> Attributes(IEnumerable<byte[]> keyValues) =>
+        keyValues
+            .Select(kv => (Key: Text(Messages(kv, 1).FirstOrDefault()), Value: Messages(kv, 2).SelectMany(v => Messages(v, 1)).Select(Text).FirstOrDefault()))
+            .Where(kv => kv.Value is not null)
+            .GroupBy(kv => kv.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First().Value!, StringComparer.Ordinal);
+
+    private static string Text(byte[]? bytes) => bytes is null ? "" : Encoding.UTF8.GetString(bytes);
+
+    private static IEnumerable<byte[]> Messages(byte[] message, int number) =>
+        Fields(message).Where(f => f.Number == number && f.Bytes is not null).Select(f => f.Bytes!);
+
+    /// <summary>The protobuf wire format: a varint key (field number, wire type), then a varint, 8 bytes, a length and its bytes, or 4 bytes.</summary>
+    private static List<(int Number, ulong Varint, byte[]? Bytes)> Fields(byte[] message)
+    {
+        var fields = new List<(int, ulong, byte[]?)>();
+        var at = 0;
+        while (at < message.Length)
+        {
+            var key = Varint(message, ref at);
+            var number = (int)(key >> 3);
+            switch (key & 7)
+            {
+                case 0:
+                    fields.Add((number, Varint(message, ref at), null));
+                    break;
+                case 1:
+                    at += 8;
+                    break;
+                case 2:
+                    var length = (int)Varint(message, ref at);
+                    fields.Add((number, 0, message[at..(at + length)]));
+                    at += length;
+                    break;
+                case 5:
+                    at += 4;
+                    break;
+                default:
+                    throw new InvalidDataException($"Wire type {key & 7} at byte {at}: not OTLP protobuf.");
+            }
+        }
+
+        return fields;
+    }
+
+    private static ulong Varint(byte[] message, ref int at)
+    {
+        ulong value = 0;
+        for (var shift = 0; ; shift += 7)
+        {
+            var b = message[at++];
+            value |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80)
+            {
+                return value;
+            }
+        }
+    }
+
     private async Task ReceiveAsync()
     {
         while (_listener.IsListening)
@@ -71,3 +153,8 @@ public sealed class OtlpReceiver : IAsyncDisposable
         _listener.Close();
     }
 }
+
+/// <summary>A span as exported: status code 0 unset, 1 ok, 2 error (OTLP's Status.StatusCode).</summary>
+public sealed record ExportedSpan(string Name, int StatusCode, string StatusMessage, IReadOnlyDictionary<string, string> Attributes, IReadOnlyList<ExportedEvent> Events);
+
+public sealed record ExportedEvent(string Name, IReadOnlyDictionary<string, string> Attributes);

@@ -3,6 +3,7 @@ using System.Text;
 using Hangfire.Common;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using PracticeBackend.Testing;
@@ -76,6 +77,47 @@ public sealed class TelemetryTests
             Assert.DoesNotContain(phoneDigits, exported, StringComparison.Ordinal);
             Assert.DoesNotContain(token, exported, StringComparison.Ordinal);
         }
+    }
+
+    [Fact(Timeout = 180_000)]
+    public async Task ARequestThatFailsInTheDatabase_ExportsErrorSpans_ButNotTheExceptionsMessage()
+    {
+        await using var collector = new OtlpReceiver();
+        var marker = Guid.NewGuid().ToString("N")[..12];
+        HttpStatusCode answered;
+        var app = new TelemetryApp(collector.Endpoint, FreePorts.Next());
+        try
+        {
+            await app.InitializeAsync();
+
+            // The database refuses the request's row with words of its own, as a constraint's message may quote a value.
+            await using (var connection = new NpgsqlConnection(app.ConnectionString))
+            {
+                await connection.OpenAsync();
+                await using var refuse = new NpgsqlCommand(
+                    "CREATE FUNCTION refuse_intake() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused for Canary" + marker + "'; END $$; " +
+                    "CREATE TRIGGER refuse_intake BEFORE INSERT ON intake_requests FOR EACH ROW EXECUTE FUNCTION refuse_intake();", connection);
+                await refuse.ExecuteNonQueryAsync();
+            }
+
+            answered = (await app.PostIntakeAsync(IntakeForms.Valid($"failing.{Guid.NewGuid():N}@example.org"))).StatusCode;
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
+
+        Assert.Equal(HttpStatusCode.InternalServerError, answered);
+        var spans = collector.Spans();
+        var failed = spans.Where(s => s.StatusCode == 2).ToList(); // OTLP STATUS_CODE_ERROR
+        Assert.Contains(failed, s => s.Name == "POST /api/intake/" && s.Attributes.GetValueOrDefault("error.type") == "500");
+        Assert.Contains(failed, s => s.Name == "IClientGrain/AcceptIntake" && s.Attributes.GetValueOrDefault("exception.type") == "Microsoft.EntityFrameworkCore.DbUpdateException");
+        Assert.All(failed, s => Assert.Equal("", s.StatusMessage)); // Orleans puts the exception's message there
+        Assert.All(spans, s => Assert.DoesNotContain(s.Attributes.Keys, key => key is "exception.message" or "exception.stacktrace"));
+        Assert.All(spans.SelectMany(s => s.Events).SelectMany(e => e.Attributes).Where(a => a.Key == "exception.message"), m => Assert.Equal(Hosting.PhiFreeSpans.Withheld, m.Value));
+        Assert.DoesNotContain(marker, collector.Everything, StringComparison.Ordinal);                    // the database's words
+        Assert.DoesNotContain("See the inner exception", collector.Everything, StringComparison.Ordinal); // EF Core's
+        Assert.DoesNotContain("PostgresException (0x", collector.Everything, StringComparison.Ordinal); // no exception's ToString
     }
 
     [Theory]
