@@ -1,3 +1,4 @@
+using static PracticeBackend.Api.Tests.Exceptions;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -121,21 +122,6 @@ public sealed class DkimSigningTests(DkimApp app) : IClassFixture<DkimApp>
             .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(tag => tag.Split('=', 2))
             .ToDictionary(pair => pair[0], pair => pair[1].Trim());
-
-    private static IEnumerable<Exception> Chain(Exception? exception)
-    {
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            yield return current;
-            if (current is AggregateException aggregate)
-            {
-                foreach (var inner in aggregate.InnerExceptions.SelectMany(Chain))
-                {
-                    yield return inner;
-                }
-            }
-        }
-    }
 
     /// <summary>DNS as a receiver queries it: the TXT record at selector._domainkey.domain, parsed by MimeKit.</summary>
     private sealed class PublishedKey(string txtRecord) : DkimPublicKeyLocatorBase

@@ -1,3 +1,4 @@
+using static PracticeBackend.Api.Tests.Exceptions;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -266,21 +267,6 @@ public sealed class KeyRingTests : IDisposable
         finally
         {
             await node.DisposeAsync();
-        }
-    }
-
-    private static IEnumerable<Exception> Chain(Exception? exception)
-    {
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            yield return current;
-            if (current is AggregateException aggregate)
-            {
-                foreach (var inner in aggregate.InnerExceptions.SelectMany(Chain))
-                {
-                    yield return inner;
-                }
-            }
         }
     }
 

@@ -1,3 +1,4 @@
+using static PracticeBackend.Api.Tests.Exceptions;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
@@ -61,11 +62,6 @@ public sealed class FirstAdminPasswordTests
         Assert.Contains("easy to guess", messages, StringComparison.Ordinal);
         Assert.DoesNotContain(WeakPassword, messages, StringComparison.OrdinalIgnoreCase);
     }
-
-    private static IEnumerable<Exception> Chain(Exception exception) =>
-        exception is AggregateException aggregate
-            ? aggregate.InnerExceptions.SelectMany(Chain).Prepend(exception)
-            : exception.InnerException is { } inner ? Chain(inner).Prepend(exception) : [exception];
 
     private sealed class WeakFirstAdminApp : PracticeAppFactory
     {

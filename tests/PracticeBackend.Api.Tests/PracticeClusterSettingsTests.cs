@@ -1,3 +1,4 @@
+using static PracticeBackend.Api.Tests.Exceptions;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Hosting;
@@ -137,14 +138,6 @@ public sealed class PracticeClusterSettingsTests : IDisposable
         finally
         {
             await app.DisposeAsync();
-        }
-    }
-
-    private static IEnumerable<Exception> Chain(Exception? exception)
-    {
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            yield return current;
         }
     }
 

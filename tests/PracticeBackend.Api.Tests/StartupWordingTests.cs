@@ -1,3 +1,4 @@
+using static PracticeBackend.Api.Tests.Exceptions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -32,21 +33,6 @@ public sealed class StartupWordingTests
 
         using var client = app.CreateClient();
         Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync(new Uri("/health/ready", UriKind.Relative))).StatusCode);
-    }
-
-    private static IEnumerable<Exception> Chain(Exception? exception)
-    {
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            yield return current;
-            if (current is AggregateException aggregate)
-            {
-                foreach (var inner in aggregate.InnerExceptions.SelectMany(Chain))
-                {
-                    yield return inner;
-                }
-            }
-        }
     }
 }
 

@@ -1,3 +1,4 @@
+using static PracticeBackend.Api.Tests.Exceptions;
 using System.Net;
 using System.Text;
 using Hangfire.Common;
@@ -136,14 +137,6 @@ public sealed class TelemetryTests
         finally
         {
             await app.DisposeAsync();
-        }
-    }
-
-    private static IEnumerable<Exception> Chain(Exception? exception)
-    {
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            yield return current;
         }
     }
 }

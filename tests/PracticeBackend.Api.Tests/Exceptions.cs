@@ -1,0 +1,20 @@
+namespace PracticeBackend.Api.Tests;
+
+internal static class Exceptions
+{
+    /// <summary>An exception and every one inside it (inner and aggregated), for finding a start-up refusal's message.</summary>
+    public static IEnumerable<Exception> Chain(Exception? exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            yield return current;
+            if (current is AggregateException aggregate)
+            {
+                foreach (var inner in aggregate.InnerExceptions.SelectMany(Chain))
+                {
+                    yield return inner;
+                }
+            }
+        }
+    }
+}
