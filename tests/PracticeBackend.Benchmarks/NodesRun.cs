@@ -13,12 +13,13 @@ namespace PracticeBackend.Benchmarks;
 /// On one 2-core machine more nodes cannot add CPU: what this shows is whether anything serialises across
 /// nodes (a global lock, a hot row, chatty membership) — throughput that holds as nodes are added says no.
 /// </summary>
-public sealed class NodesRun(Baseline baseline, Report report, BenchmarkOptions options)
+public sealed class NodesRun(Baseline baseline, Report report, BenchmarkOptions options, PostgresServer server)
 {
     private const int Clients = 8;
     private const int Calendars = 50;
     private const int People = 200;
-    private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan MinimumWarmup = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan MaximumWarmup = TimeSpan.FromSeconds(90);
 
     public async Task RunAsync()
     {
@@ -31,39 +32,61 @@ public sealed class NodesRun(Baseline baseline, Report report, BenchmarkOptions 
             {
                 var intake = await MeasureAsync(nodes, plans: null);
                 Print($"intake, {count} node{(count > 1 ? "s" : "")}", "requests/s", intake);
-                var bookings = await MeasureAsync(nodes, await BookingPlansAsync(nodes));
+                var bookings = await MeasureAsync(nodes, await BookingPlansAsync([.. nodes.Select(n => n.App)]));
                 Print($"bookings, {count} node{(count > 1 ? "s" : "")}, {Calendars} calendars", "bookings/s", bookings);
             }
             finally
             {
                 foreach (var node in nodes)
                 {
-                    await node.DisposeAsync();
+                    await node.App.DisposeAsync();
                 }
             }
         }
     }
 
-    private void Print(string name, string unit, List<LoadMessage> perNode)
+    /// <summary>
+    /// The throughput, each node's latencies, and where the CPU went per request in the measured window: the app
+    /// nodes together, PostgreSQL, the load generators, and how busy the machine was (on 2 cores, the limit).
+    /// </summary>
+    private void Print(string name, string unit, Measured measured)
     {
+        var (perNode, cpu, warmup) = measured;
         var perSecond = perNode.Sum(r => r.Requests / r.Seconds);
+        var requests = perNode.Sum(r => r.Requests);
         var failed = perNode.Sum(r => r.Failed);
         var latencies = string.Join(", ", perNode.Select(r => $"p50 {r.Latency!.P50:0.0} / p99 {r.Latency.P99:0.0} ms"));
-        report.Line($"{name}, {options.Seconds} s after {Warmup.TotalSeconds:0} s warm-up{(failed > 0 ? $" {failed} FAILED" : "")}",
-            $"{perSecond:0.0} {unit}; per node: {latencies}",
+        double PerRequest(TimeSpan spent) => requests > 0 ? spent.TotalMilliseconds / requests : 0;
+        var where = $"CPU per request: nodes {PerRequest(cpu.Nodes.Helpers):0.0} ms, PostgreSQL {PerRequest(cpu.Nodes.Postgres ?? TimeSpan.Zero):0.0} ms, "
+            + $"load generators {PerRequest(cpu.Loads.Helpers):0.0} ms; machine {cpu.Nodes.BusyShare:0 %} busy";
+        report.Line($"{name}, {options.Seconds} s after {warmup.TotalSeconds:0} s warm-up{(failed > 0 ? $" {failed} FAILED" : "")}",
+            $"{perSecond:0.0} {unit}; per node: {latencies}; {where}",
             Report.Ratio(perSecond / baseline.Eight.CommitsPerSecond, "raw INSERT commits/s (8)"));
     }
 
+    /// <param name="Nodes">The app nodes' processes as helpers, with PostgreSQL.</param>
+    /// <param name="Loads">The load generators' processes as helpers.</param>
+    private sealed record Cpu(ProcessCpu.Window Nodes, ProcessCpu.Window Loads);
+
+    private sealed record Measured(List<LoadMessage> PerNode, Cpu Cpu, TimeSpan Warmup);
+
+    private sealed record Node(AppProcess App);
+
     /// <summary>Warms every node's load up together, then measures them in the same window.</summary>
-    private async Task<List<LoadMessage>> MeasureAsync(List<AppProcess> nodes, List<string>? plans)
+    private async Task<Measured> MeasureAsync(List<Node> nodes, List<string>? plans)
     {
-        var loads = nodes.Select((node, i) => LoadProcess.Start(node.BaseAddress, ClientsOf(i, nodes.Count), options.Seconds, plans?[i])).ToList();
+        var loads = nodes.Select((node, i) => LoadProcess.Start(node.App.BaseAddress, ClientsOf(i, nodes.Count), options.Seconds, plans?[i])).ToList();
         try
         {
-            await Task.Delay(Warmup);
+            var warmup = await WarmUpAsync(nodes);
             await Task.WhenAll(loads.Select(l => l.EndWarmupAsync()));
             await Task.Delay(TimeSpan.FromSeconds(3));
-            return [.. await Task.WhenAll(loads.Select(l => l.MeasureAsync()))];
+            var nodePids = nodes.Select(n => n.App.ProcessId).ToArray();
+            var loadPids = loads.Select(l => l.ProcessId).ToArray();
+            var (nodesBefore, loadsBefore) = (ProcessCpu.Take(server.PostmasterPid, nodePids), ProcessCpu.Take(null, loadPids));
+            List<LoadMessage> perNode = [.. await Task.WhenAll(loads.Select(l => l.MeasureAsync()))];
+            var cpu = new Cpu(ProcessCpu.Take(server.PostmasterPid, nodePids).Since(nodesBefore), ProcessCpu.Take(null, loadPids).Since(loadsBefore));
+            return new Measured(perNode, cpu, warmup);
         }
         finally
         {
@@ -77,6 +100,57 @@ public sealed class NodesRun(Baseline baseline, Report report, BenchmarkOptions 
                 File.Delete(plan);
             }
         }
+    }
+
+    /// <summary>
+    /// Load, until every node's JIT has settled: at least <see cref="MinimumWarmup"/>, then until a 3-second stretch in
+    /// which each node's tiered-compilation thread (".NET Tiered Com", read from /proc) spent under 2 % of that node's
+    /// CPU, at most <see cref="MaximumWarmup"/>. On 2 cores shared by several nodes, their load generators and
+    /// PostgreSQL, tiered compilation is starved for CPU: a fixed 15 s warm-up measured nodes still running
+    /// instrumented (PGO) code, with a quarter of their CPU in the JIT and five times the CPU per request.
+    /// </summary>
+    private static async Task<TimeSpan> WarmUpAsync(List<Node> nodes)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await Task.Delay(MinimumWarmup);
+        while (clock.Elapsed < MaximumWarmup)
+        {
+            var before = nodes.Select(n => JitAndCpu(n.App.ProcessId)).ToList();
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            var after = nodes.Select(n => JitAndCpu(n.App.ProcessId)).ToList();
+            if (before.Zip(after).All(pair => pair.Second.Jit - pair.First.Jit < (pair.Second.Cpu - pair.First.Cpu) * 0.02))
+            {
+                break;
+            }
+        }
+
+        return clock.Elapsed;
+    }
+
+    /// <summary>The CPU ticks of a process's tiered-compilation thread, and of the whole process.</summary>
+    private static (long Jit, long Cpu) JitAndCpu(int processId)
+    {
+        long jit = 0, cpu = 0;
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{processId.ToString(CultureInfo.InvariantCulture)}/task"))
+        {
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                cpu += ticks;
+                if (File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET Tiered Com", StringComparison.Ordinal))
+                {
+                    jit += ticks;
+                }
+            }
+            catch (IOException)
+            {
+                // The thread ended meanwhile.
+            }
+        }
+
+        return (jit, cpu);
     }
 
     private static int ClientsOf(int node, int nodes) => Clients / nodes + (node < Clients % nodes ? 1 : 0);
@@ -125,14 +199,14 @@ public sealed class NodesRun(Baseline baseline, Report report, BenchmarkOptions 
         return plans;
     }
 
-    private static async Task<List<AppProcess>> StartAsync(int count, int smtpPort)
+    private static async Task<List<Node>> StartAsync(int count, int smtpPort)
     {
         var database = await TestPostgres.CreateDatabaseAsync("nodes");
         var cluster = "bench-" + Guid.NewGuid().ToString("N")[..8];
-        var nodes = new List<AppProcess>();
+        var nodes = new List<Node>();
         for (var i = 0; i < count; i++)
         {
-            nodes.Add(await AppProcess.StartAsync(new Dictionary<string, string?>
+            nodes.Add(new Node(await AppProcess.StartAsync(new Dictionary<string, string?>
             {
                 ["ConnectionStrings:Practice"] = database,
                 ["Practice:Cluster:Membership"] = "PostgreSql",
@@ -150,7 +224,7 @@ public sealed class NodesRun(Baseline baseline, Report report, BenchmarkOptions 
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["PRACTICE_ADMIN_EMAIL"] = BenchApp.AdminEmail,
                 ["PRACTICE_ADMIN_PASSWORD"] = BenchApp.AdminPassword,
-            }));
+            })));
         }
 
         return nodes;

@@ -63,7 +63,7 @@ public static class Program
         if (options.Nodes)
         {
             // Node processes of their own, and nothing of the app in this process meanwhile.
-            await new NodesRun(baseline!, report, options).RunAsync();
+            await new NodesRun(baseline!, report, options, server).RunAsync();
             report.PrintGoals();
             if (options.WriteDocs)
             {
