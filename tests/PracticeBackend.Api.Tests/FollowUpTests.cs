@@ -76,6 +76,24 @@ public sealed class FollowUpTests(FollowUpApp app) : IClassFixture<FollowUpApp>
             ("intakes", await app.IntakesAsync([email]))));
     }
 
+    /// <summary>A mail client that posts the one-click stop with no body at all (RFC 8058 asks for a form; not all send one).</summary>
+    [Fact]
+    public async Task OneClickStopWithNoBody_StillStops()
+    {
+        app.MoveToNextMondayAfternoonUtc();
+        var email = await app.SubmitAsync("gentle");
+        await app.DeliverDueAsync();
+        await app.AdvanceAsync(7 * Day, TimeSpan.FromHours(6));
+        var checkIn = app.MailTo(email)[^1];
+
+        using var mailClient = new HttpClient();
+        var stop = await mailClient.PostAsync(app.UnsubscribeLink(checkIn), content: null);
+
+        Assert.Equal(HttpStatusCode.OK, stop.StatusCode);
+        await app.AdvanceAsync(90 * Day, TimeSpan.FromHours(6));
+        Assert.Equal(2, app.MailTo(email).Count);
+    }
+
     [Fact]
     public async Task OpeningTheStopLink_ShowsOneButton_AndChangesNothing()
     {

@@ -9,6 +9,7 @@ namespace PracticeBackend.Api.Tests;
 /// with everything they had (their state is loaded again from PostgreSQL), and take new changes.
 /// </summary>
 [Trait("Category", "Faults")]
+[Collection(Faults.FaultSuite.Name)]
 public sealed class NodeLossTests(TwoNodes cluster) : IClassFixture<TwoNodes>
 {
     private const int Dead = 6;
@@ -37,7 +38,7 @@ public sealed class NodeLossTests(TwoNodes cluster) : IClassFixture<TwoNodes>
         var declared = Stopwatch.StartNew();
         while (!(await cluster.MembersAsync()).Any(m => m.Status == Dead))
         {
-            Assert.True(declared.Elapsed < TimeSpan.FromSeconds(60), "the killed node was not declared dead within a minute:\n" + survivor.Output);
+            Assert.True(declared.Elapsed < TimeSpan.FromSeconds(90), "the killed node was not declared dead within a minute and a half:\n" + survivor.Output);
             await Task.Delay(TimeSpan.FromSeconds(1));
         }
 

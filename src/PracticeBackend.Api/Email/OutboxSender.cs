@@ -93,8 +93,9 @@ public sealed partial class OutboxSender(
 
         var sent = 0;
         var metOutage = new List<Guid>();
-        foreach (var id in messageIds)
+        for (var i = 0; i < messageIds.Count; i++)
         {
+            var id = messageIds[i];
             stopping.ThrowIfCancellationRequested();
             try
             {
@@ -110,7 +111,9 @@ public sealed partial class OutboxSender(
                 LogBatchMessageFailed(logger, id, failure.GetType().Name);
                 if (DatabaseOutage.Is(failure))
                 {
-                    metOutage.Add(id);
+                    // The rest would meet it too, each after a connect timeout: all of them wait for the next try.
+                    metOutage.AddRange(messageIds.Skip(i));
+                    break;
                 }
             }
         }

@@ -88,6 +88,10 @@ public static class PracticeBackendHost
         services.AddStrictJson();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsExceptionHandler.Describe);
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+
+        // Our handler logs every unhandled exception without its message (ADR 0006); the middleware's own log would
+        // write the message too, which may quote what a person typed.
+        services.Configure<ExceptionHandlerOptions>(o => o.SuppressDiagnosticsCallback = _ => true);
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddPracticeHealthChecks();
         services.AddPracticeOpenApi();

@@ -143,12 +143,25 @@ internal sealed partial class ProblemDetailsExceptionHandler(
     internal static string WithoutMessages(Exception exception)
     {
         var text = new System.Text.StringBuilder();
-        for (Exception? e = exception; e is not null; e = e.InnerException)
-        {
-            text.Append(e == exception ? "" : " ---> ").Append(e.GetType().FullName).Append('\n').Append(e.StackTrace).Append('\n');
-        }
-
+        Describe(exception, 0);
         return text.ToString();
+
+        void Describe(Exception e, int depth)
+        {
+            text.Append(' ', depth * 2).Append(e.GetType().FullName);
+            if (e is Npgsql.PostgresException postgres)
+            {
+                // The server's codes and names, never its message (which may quote a value).
+                text.Append(" (SQLSTATE ").Append(postgres.SqlState).Append(", constraint ").Append(postgres.ConstraintName ?? "-").Append(')');
+            }
+
+            text.Append('\n').Append(e.StackTrace).Append('\n');
+            var inner = e is AggregateException aggregate ? aggregate.InnerExceptions : (IEnumerable<Exception>)(e.InnerException is { } one ? [one] : []);
+            foreach (var child in inner)
+            {
+                Describe(child, depth + 1);
+            }
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception while serving a request: {Exception}")]

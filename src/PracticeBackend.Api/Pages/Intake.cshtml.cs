@@ -39,7 +39,7 @@ public sealed class IntakeModel(IMediator mediator, IntakeFormTokens tokens, IOp
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        var token = Request.Form["formToken"].ToString();
+        var token = Request.HasFormContentType ? Request.Form["formToken"].ToString() : "";
         if (tokens.Read(token) is not { } key)
         {
             FormToken = tokens.Issue();

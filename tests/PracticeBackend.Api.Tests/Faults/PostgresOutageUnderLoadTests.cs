@@ -16,6 +16,7 @@ namespace PracticeBackend.Api.Tests.Faults;
 /// restart: every stored request's acknowledgement goes out, once.
 /// </summary>
 [Trait("Category", "Faults")]
+[Collection(FaultSuite.Name)]
 public sealed class PostgresOutageUnderLoadTests(OutageUnderLoadApp app) : IClassFixture<OutageUnderLoadApp>
 {
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(10);
