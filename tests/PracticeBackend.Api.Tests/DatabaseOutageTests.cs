@@ -96,7 +96,7 @@ public sealed class DatabaseOutageTests(DatabaseOutageApp app) : IClassFixture<D
 
     private async Task<(Guid ClientId, Guid AcknowledgementId)> AcknowledgementAsync(Guid intakeId)
     {
-        await using var connection = new NpgsqlConnection(Unpooled);
+        await using var connection = new NpgsqlConnection(app.Unpooled);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT client_id, id FROM outbox_messages WHERE intake_request_id = @intake AND kind = 'Acknowledgement'", connection);
         command.Parameters.AddWithValue("intake", intakeId);
@@ -105,16 +105,8 @@ public sealed class DatabaseOutageTests(DatabaseOutageApp app) : IClassFixture<D
         return (reader.GetGuid(0), reader.GetGuid(1));
     }
 
-    private string Unpooled => app.Unpooled;
-
-    private async Task<string> StatusAsync(Guid messageId)
-    {
-        await using var connection = new NpgsqlConnection(Unpooled);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT status FROM outbox_messages WHERE id = @id", connection);
-        command.Parameters.AddWithValue("id", messageId);
-        return (string)(await command.ExecuteScalarAsync())!;
-    }
+    private async Task<string> StatusAsync(Guid messageId) =>
+        (string)(await RawRows.ScalarAsync(app.Unpooled, "SELECT status FROM outbox_messages WHERE id = @id", ("id", messageId)))!;
 }
 
 /// <summary>The app on a PostgreSQL server of its own (never the shared one), which a test may stop and start.</summary>

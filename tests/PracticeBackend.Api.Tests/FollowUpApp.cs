@@ -244,18 +244,8 @@ public partial class FollowUpApp : PracticeAppFactory
         return (await db.OutboxMessages.SingleAsync(m => m.Id == messageId)).Status.ToString();
     }
 
-    public async Task<long> ScalarAsync(string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public async Task<long> ScalarAsync(string sql, params (string Name, object Value)[] parameters) =>
+        Convert.ToInt64(await RawRows.ScalarAsync(ConnectionString, sql, parameters), System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The kinds of this person's messages that were sent, in the order they went.</summary>
     public async Task<string[]> KindsSentAsync(string email)

@@ -197,9 +197,7 @@ public sealed class KeyRingTests : IDisposable
     /// <summary>A self-signed RSA certificate written as a .pfx, as README "Protecting the key ring" makes one with openssl.</summary>
     private (string Path, X509Certificate2 Certificate) MakeCertificate(string name, bool withPrivateKey = true)
     {
-        using var rsa = RSA.Create(2048);
-        var request = new CertificateRequest($"CN={name}", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        using var made = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(5));
+        using var made = TestCertificates.SelfSigned(name);
         using var publicOnly = X509CertificateLoader.LoadCertificate(made.RawData);
         var pfx = (withPrivateKey ? made : publicOnly).Export(X509ContentType.Pfx, CertificatePassword);
         var path = Path.Combine(_files.FullName, name + ".pfx");
@@ -256,19 +254,8 @@ public sealed class KeyRingTests : IDisposable
     }
 
     /// <summary>Starts a node that must not start; returns every message of the failure, outermost first.</summary>
-    private static async Task<string> StartFailureAsync(KeyRingNode node)
-    {
-        try
-        {
-            var failure = await Record.ExceptionAsync(node.InitializeAsync);
-            Assert.NotNull(failure);
-            return string.Join("\n", Chain(failure).Select(e => e.Message));
-        }
-        finally
-        {
-            await node.DisposeAsync();
-        }
-    }
+    private static async Task<string> StartFailureAsync(KeyRingNode node) =>
+        string.Join("\n", (await Exceptions.StartFailureAsync(node)).Select(e => e.Message));
 
     /// <summary>One node of the practice on a database other nodes used before it, with the key ring settings given.</summary>
     private sealed class KeyRingNode(

@@ -12,8 +12,8 @@ namespace PracticeBackend.Api.Tests;
 /// </summary>
 public sealed class PracticeClusterSettingsTests : IDisposable
 {
-    private const string ServerAuth = "1.3.6.1.5.5.7.3.1";
-    private const string ClientAuth = "1.3.6.1.5.5.7.3.2";
+    private const string ServerAuth = TestCertificates.ServerAuth;
+    private const string ClientAuth = TestCertificates.ClientAuth;
     private const string EmailProtection = "1.3.6.1.5.5.7.3.4";
     private const string Password = "a silo pfx passphrase";
 
@@ -92,7 +92,7 @@ public sealed class PracticeClusterSettingsTests : IDisposable
     /// <summary>A self-signed RSA certificate with its key in a .pfx, limited to <paramref name="usages"/> when any are given.</summary>
     private string Pfx(string name, params string[] usages)
     {
-        using var certificate = SelfSigned(name, usages);
+        using var certificate = TestCertificates.SelfSigned(name, usages);
         var path = Path.Combine(_files.FullName, name + ".pfx");
         File.WriteAllBytes(path, certificate.Export(X509ContentType.Pfx, Password));
         return path;
@@ -101,45 +101,16 @@ public sealed class PracticeClusterSettingsTests : IDisposable
     /// <summary>The certificate alone, in PEM, as a peer's is listed for a rotation.</summary>
     private string Crt(string name, params string[] usages)
     {
-        using var certificate = SelfSigned(name, usages);
+        using var certificate = TestCertificates.SelfSigned(name, usages);
         var path = Path.Combine(_files.FullName, name + ".crt");
         File.WriteAllText(path, certificate.ExportCertificatePem());
         return path;
     }
 
-    private static X509Certificate2 SelfSigned(string name, string[] usages)
-    {
-        using var rsa = RSA.Create(2048);
-        var request = new CertificateRequest($"CN={name}", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        if (usages.Length > 0)
-        {
-            var oids = new OidCollection();
-            foreach (var usage in usages)
-            {
-                oids.Add(new Oid(usage));
-            }
-
-            request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(oids, critical: false));
-        }
-
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
-    }
-
-    /// <summary>Starts a host that must not start; returns the innermost refusal's message (the one naming the setting).</summary>
-    private static async Task<string> StartFailureAsync(Dictionary<string, string?> settings)
-    {
-        var app = new ClusterSettingsApp(settings);
-        try
-        {
-            var failure = await Record.ExceptionAsync(app.InitializeAsync);
-
-            return Assert.Single(Chain(failure), e => e is InvalidOperationException && e.Message.StartsWith("Practice:", StringComparison.Ordinal)).Message;
-        }
-        finally
-        {
-            await app.DisposeAsync();
-        }
-    }
+    /// <summary>Starts a host that must not start; returns the refusal's message (the one naming the setting).</summary>
+    private static async Task<string> StartFailureAsync(Dictionary<string, string?> settings) =>
+        Assert.Single(await Exceptions.StartFailureAsync(new ClusterSettingsApp(settings)),
+            e => e is InvalidOperationException && e.Message.StartsWith("Practice:", StringComparison.Ordinal)).Message;
 
     /// <summary>A host with the given Practice:Silo and Practice:Cluster settings, its log kept.</summary>
     private sealed class ClusterSettingsApp(Dictionary<string, string?> settings) : PracticeAppFactory

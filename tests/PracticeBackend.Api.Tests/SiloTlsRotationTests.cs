@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
 namespace PracticeBackend.Api.Tests;
@@ -58,10 +57,7 @@ public sealed class TwoNodesMidRotation : ClusterNodes
     /// <summary>A self-signed certificate for TLS server and client, as its .pfx (with the key) and its .crt (PEM, without).</summary>
     private (string Pfx, string Crt) Write(string name)
     {
-        using var rsa = RSA.Create(2048);
-        var request = new CertificateRequest($"CN={name}", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], critical: false));
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        using var certificate = TestCertificates.SelfSigned(name, TestCertificates.ServerAuth, TestCertificates.ClientAuth);
         var pfx = Path.Combine(_files.FullName, name + ".pfx");
         var crt = Path.Combine(_files.FullName, name + ".crt");
         File.WriteAllBytes(pfx, certificate.Export(X509ContentType.Pfx, Password));

@@ -10,18 +10,10 @@ public sealed class StartupWordingTests
     [Fact]
     public async Task Host_RefusesToStart_NamingTheToneGuard_WhenThePracticesCheckInWordingPushes()
     {
-        var app = new WordingApp("Reply by Friday!!");
-        try
-        {
-            var failure = await Record.ExceptionAsync(app.InitializeAsync);
+        var failure = await Exceptions.StartFailureAsync(new WordingApp("Reply by Friday!!"));
 
-            var refusal = Assert.IsType<OptionsValidationException>(Chain(failure).FirstOrDefault(e => e is OptionsValidationException));
-            Assert.Contains("Practice:Email:Wording fails the tone guard", refusal.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            await app.DisposeAsync();
-        }
+        var refusal = Assert.IsType<OptionsValidationException>(failure.FirstOrDefault(e => e is OptionsValidationException));
+        Assert.Contains("Practice:Email:Wording fails the tone guard", refusal.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -127,17 +127,9 @@ public sealed class TelemetryTests
     [InlineData("Practice:Telemetry:PrometheusPort", "70000", "Practice:Telemetry:PrometheusPort must be a TCP port")]
     public async Task Host_RefusesToStart_NamingTheSetting_WhenATelemetrySettingIsNotUsable(string setting, string value, string refusal)
     {
-        var app = new SettingApp(setting, value);
-        try
-        {
-            var failure = await Record.ExceptionAsync(app.InitializeAsync);
+        var failure = await Exceptions.StartFailureAsync(new SettingApp(setting, value));
 
-            Assert.Contains(Chain(failure), e => e is InvalidOperationException && e.Message.StartsWith(refusal, StringComparison.Ordinal));
-        }
-        finally
-        {
-            await app.DisposeAsync();
-        }
+        Assert.Contains(failure, e => e is InvalidOperationException && e.Message.StartsWith(refusal, StringComparison.Ordinal));
     }
 }
 

@@ -19,6 +19,7 @@ public sealed class NodesRun(Baseline baseline, Report report, BenchmarkOptions 
     private const int Calendars = 50;
     private const int People = 200;
     private static readonly TimeSpan MinimumWarmup = TimeSpan.FromSeconds(15);
+    private const string TieredCompilationThread = ".NET Tiered Com";
     private static readonly TimeSpan MaximumWarmup = TimeSpan.FromSeconds(90);
 
     public async Task RunAsync()
@@ -32,14 +33,14 @@ public sealed class NodesRun(Baseline baseline, Report report, BenchmarkOptions 
             {
                 var intake = await MeasureAsync(nodes, plans: null);
                 Print($"intake, {count} node{(count > 1 ? "s" : "")}", "requests/s", intake);
-                var bookings = await MeasureAsync(nodes, await BookingPlansAsync([.. nodes.Select(n => n.App)]));
+                var bookings = await MeasureAsync(nodes, await BookingPlansAsync(nodes));
                 Print($"bookings, {count} node{(count > 1 ? "s" : "")}, {Calendars} calendars", "bookings/s", bookings);
             }
             finally
             {
                 foreach (var node in nodes)
                 {
-                    await node.App.DisposeAsync();
+                    await node.DisposeAsync();
                 }
             }
         }
@@ -70,18 +71,17 @@ public sealed class NodesRun(Baseline baseline, Report report, BenchmarkOptions 
 
     private sealed record Measured(List<LoadMessage> PerNode, Cpu Cpu, TimeSpan Warmup);
 
-    private sealed record Node(AppProcess App);
 
     /// <summary>Warms every node's load up together, then measures them in the same window.</summary>
-    private async Task<Measured> MeasureAsync(List<Node> nodes, List<string>? plans)
+    private async Task<Measured> MeasureAsync(List<AppProcess> nodes, List<string>? plans)
     {
-        var loads = nodes.Select((node, i) => LoadProcess.Start(node.App.BaseAddress, ClientsOf(i, nodes.Count), options.Seconds, plans?[i])).ToList();
+        var loads = nodes.Select((node, i) => LoadProcess.Start(node.BaseAddress, ClientsOf(i, nodes.Count), options.Seconds, plans?[i])).ToList();
         try
         {
             var warmup = await WarmUpAsync(nodes);
             await Task.WhenAll(loads.Select(l => l.EndWarmupAsync()));
             await Task.Delay(TimeSpan.FromSeconds(3));
-            var nodePids = nodes.Select(n => n.App.ProcessId).ToArray();
+            var nodePids = nodes.Select(n => n.ProcessId).ToArray();
             var loadPids = loads.Select(l => l.ProcessId).ToArray();
             var (nodesBefore, loadsBefore) = (ProcessCpu.Take(server.PostmasterPid, nodePids), ProcessCpu.Take(null, loadPids));
             List<LoadMessage> perNode = [.. await Task.WhenAll(loads.Select(l => l.MeasureAsync()))];
@@ -109,48 +109,22 @@ public sealed class NodesRun(Baseline baseline, Report report, BenchmarkOptions 
     /// PostgreSQL, tiered compilation is starved for CPU: a fixed 15 s warm-up measured nodes still running
     /// instrumented (PGO) code, with a quarter of their CPU in the JIT and five times the CPU per request.
     /// </summary>
-    private static async Task<TimeSpan> WarmUpAsync(List<Node> nodes)
+    private static async Task<TimeSpan> WarmUpAsync(List<AppProcess> nodes)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await Task.Delay(MinimumWarmup);
         while (clock.Elapsed < MaximumWarmup)
         {
-            var before = nodes.Select(n => JitAndCpu(n.App.ProcessId)).ToList();
+            var before = nodes.Select(n => ProcessCpu.ThreadTicks(n.ProcessId, TieredCompilationThread)).ToList();
             await Task.Delay(TimeSpan.FromSeconds(3));
-            var after = nodes.Select(n => JitAndCpu(n.App.ProcessId)).ToList();
-            if (before.Zip(after).All(pair => pair.Second.Jit - pair.First.Jit < (pair.Second.Cpu - pair.First.Cpu) * 0.02))
+            var after = nodes.Select(n => ProcessCpu.ThreadTicks(n.ProcessId, TieredCompilationThread)).ToList();
+            if (before.Zip(after).All(pair => pair.Second.Named - pair.First.Named < (pair.Second.All - pair.First.All) * 0.02))
             {
                 break;
             }
         }
 
         return clock.Elapsed;
-    }
-
-    /// <summary>The CPU ticks of a process's tiered-compilation thread, and of the whole process.</summary>
-    private static (long Jit, long Cpu) JitAndCpu(int processId)
-    {
-        long jit = 0, cpu = 0;
-        foreach (var task in Directory.EnumerateDirectories($"/proc/{processId.ToString(CultureInfo.InvariantCulture)}/task"))
-        {
-            try
-            {
-                var stat = File.ReadAllText(Path.Combine(task, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-                cpu += ticks;
-                if (File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET Tiered Com", StringComparison.Ordinal))
-                {
-                    jit += ticks;
-                }
-            }
-            catch (IOException)
-            {
-                // The thread ended meanwhile.
-            }
-        }
-
-        return (jit, cpu);
     }
 
     private static int ClientsOf(int node, int nodes) => Clients / nodes + (node < Clients % nodes ? 1 : 0);
@@ -199,14 +173,14 @@ public sealed class NodesRun(Baseline baseline, Report report, BenchmarkOptions 
         return plans;
     }
 
-    private static async Task<List<Node>> StartAsync(int count, int smtpPort)
+    private static async Task<List<AppProcess>> StartAsync(int count, int smtpPort)
     {
         var database = await TestPostgres.CreateDatabaseAsync("nodes");
         var cluster = "bench-" + Guid.NewGuid().ToString("N")[..8];
-        var nodes = new List<Node>();
+        var nodes = new List<AppProcess>();
         for (var i = 0; i < count; i++)
         {
-            nodes.Add(new Node(await AppProcess.StartAsync(new Dictionary<string, string?>
+            nodes.Add(await AppProcess.StartAsync(new Dictionary<string, string?>
             {
                 ["ConnectionStrings:Practice"] = database,
                 ["Practice:Cluster:Membership"] = "PostgreSql",
@@ -224,7 +198,7 @@ public sealed class NodesRun(Baseline baseline, Report report, BenchmarkOptions 
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["PRACTICE_ADMIN_EMAIL"] = BenchApp.AdminEmail,
                 ["PRACTICE_ADMIN_PASSWORD"] = BenchApp.AdminPassword,
-            })));
+            }));
         }
 
         return nodes;

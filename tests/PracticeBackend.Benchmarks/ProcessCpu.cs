@@ -121,12 +121,51 @@ public static class ProcessCpu
         return FromTicks(ticks);
     }
 
-    /// <summary>Fields of /proc/PID/stat after the command name: [0] is field 3 (state), [1] the parent, [11]/[12] utime/stime, [13]/[14] the children's.</summary>
-    private static string[]? Stat(int pid)
+    /// <summary>
+    /// CPU ticks (user + system) of a process's threads whose name starts with <paramref name="threadPrefix"/>
+    /// (".NET Tiered Com": the runtime's tiered-compilation thread), and of all its threads.
+    /// </summary>
+    public static (long Named, long All) ThreadTicks(int pid, string threadPrefix)
+    {
+        long named = 0, all = 0;
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            if (StatAt(Path.Combine(task, "stat")) is not { } fields)
+            {
+                continue; // the thread ended meanwhile
+            }
+
+            var ticks = Ticks(fields, 11) + Ticks(fields, 12);
+            all += ticks;
+            if (fields.Length > 0 && ReadOrEmpty(Path.Combine(task, "comm")).StartsWith(threadPrefix, StringComparison.Ordinal))
+            {
+                named += ticks;
+            }
+        }
+
+        return (named, all);
+    }
+
+    private static string ReadOrEmpty(string path)
     {
         try
         {
-            var text = File.ReadAllText($"/proc/{pid}/stat");
+            return File.ReadAllText(path);
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
+    /// <summary>Fields of /proc/PID/stat after the command name: [0] is field 3 (state), [1] the parent, [11]/[12] utime/stime, [13]/[14] the children's.</summary>
+    private static string[]? Stat(int pid) => StatAt($"/proc/{pid}/stat");
+
+    private static string[]? StatAt(string path)
+    {
+        try
+        {
+            var text = File.ReadAllText(path);
             return text[(text.LastIndexOf(')') + 2)..].Split(' ');
         }
         catch (IOException)

@@ -62,6 +62,21 @@ public static class RawRows
         return dump.ToString();
     }
 
+    /// <summary>One value from one query, with named parameters (a count, a status), on a connection of its own.</summary>
+    public static async Task<object?> ScalarAsync(string connectionString, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        var result = await command.ExecuteScalarAsync();
+        return result is DBNull ? null : result;
+    }
+
     public static async Task<long> CountAsync(string connectionString, string table)
     {
         await using var connection = new NpgsqlConnection(connectionString);

@@ -39,7 +39,8 @@ public sealed partial class OutboxSender(
     /// <summary>An answer to a therapist's offer, but no sign-in of theirs has an address to tell them at.</summary>
     public const string NoTherapistAddress = "no-therapist-address";
 
-    private static readonly TimeSpan[] RecordRetries = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(15)];
+    /// <summary>How a send rides out a database outage (half a minute in all): recording its outcome, and a batch's next try.</summary>
+    private static readonly TimeSpan[] OutageRetries = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(15)];
 
     public async Task<MessageStatus?> SendAsync(Guid messageId, CancellationToken cancellationToken)
     {
@@ -120,8 +121,6 @@ public sealed partial class OutboxSender(
 
         return (sent, metOutage);
     }
-
-    private static readonly TimeSpan[] OutageRetries = [TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(16)];
 
     /// <summary>
     /// Whose each message is, for those still planned, in one query for the batch. Only a hint: each
@@ -205,10 +204,10 @@ public sealed partial class OutboxSender(
                 metrics.Recorded(status);
                 return status;
             }
-            catch (Exception outage) when (attempt < RecordRetries.Length && (DatabaseOutage.Is(outage) || outage is AggregateConflictException))
+            catch (Exception outage) when (attempt < OutageRetries.Length && (DatabaseOutage.Is(outage) || outage is AggregateConflictException))
             {
                 LogRecordRetry(logger, messageId, outage.GetType().Name);
-                await Task.Delay(RecordRetries[attempt]);
+                await Task.Delay(OutageRetries[attempt]);
             }
         }
     }

@@ -46,9 +46,8 @@ public sealed class ClusterMemberRow
     public int FaultZone { get; set; }
 
     /// <summary>
-    /// Other silos' suspicions of this one (votes to declare it dead): <c>ip:port@generation,time</c> entries joined by "|", the voter as
-    /// Orleans' parsable silo address (IPv6 unbracketed), the vote's time as round-trip UTC
-    /// (<c>10.0.0.7:11111@123456,2026-12-02T10:00:20.1234567Z</c>); empty when there are none.
+    /// Other silos' suspicions of this one (votes to declare it dead), in the text <see cref="SuspectTimes"/> writes
+    /// and reads (<c>10.0.0.7:11111@123456,2026-12-02T10:00:20.1234567Z</c> entries joined by "|"); empty when there are none.
     /// </summary>
     public string SuspectTimes { get; set; } = "";
 

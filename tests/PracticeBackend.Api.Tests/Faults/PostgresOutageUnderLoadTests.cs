@@ -4,7 +4,6 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using netDumbster.smtp;
-using Npgsql;
 using PracticeBackend.Testing;
 
 namespace PracticeBackend.Api.Tests.Faults;
@@ -94,24 +93,12 @@ public sealed class PostgresOutageUnderLoadTests(OutageUnderLoadApp app) : IClas
         Assert.Equal(people.Order(StringComparer.OrdinalIgnoreCase), received.Order(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase);
     }
 
-    private async Task<long> CountAsync(string sql, Guid[] ids)
-    {
-        await using var connection = new NpgsqlConnection(app.Unpooled);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("ids", ids);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private async Task<long> CountAsync(string sql, Guid[] ids) => (long)(await RawRows.ScalarAsync(app.Unpooled, sql, ("ids", ids)))!;
 
-    private async Task<string> StatusesAsync()
-    {
-        await using var connection = new NpgsqlConnection(app.Unpooled);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
+    private async Task<string> StatusesAsync() =>
+        (await RawRows.ScalarAsync(app.Unpooled,
             "SELECT string_agg(status || coalesce(' (' || status_reason || ')', '') || ' enqueued ' || coalesce(job_enqueued_at::text, 'never') || ': ' || n, '; ') "
-            + "FROM (SELECT status, status_reason, job_enqueued_at, count(*) AS n FROM outbox_messages WHERE status <> 'Sent' GROUP BY 1, 2, 3) s", connection);
-        return (await command.ExecuteScalarAsync())?.ToString() ?? "none";
-    }
+            + "FROM (SELECT status, status_reason, job_enqueued_at, count(*) AS n FROM outbox_messages WHERE status <> 'Sent' GROUP BY 1, 2, 3) s"))?.ToString() ?? "none";
 
     private static async Task<Attempt> SendAsync(HttpClient client, Attempt attempt)
     {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using netDumbster.smtp;
-using Npgsql;
 using PracticeBackend.Testing;
 
 namespace PracticeBackend.Api.Tests.Faults;
@@ -33,7 +32,7 @@ public sealed class TwoNodeDeliveryTests(TwoDeliveringNodes cluster) : IClassFix
         }
 
         // Long enough for each node's every-30-seconds sweep to have run once more: a second send would show now.
-        await Task.Delay(OutboxTick + TimeSpan.FromSeconds(5));
+        await Task.Delay(Jobs.OutboxDispatcher.Tick + TimeSpan.FromSeconds(5));
         var received = cluster.Smtp.ReceivedEmail.SelectMany(m => m.ToAddresses).Select(a => a.Address.ToString()).ToList();
         Assert.Equal(emails.Order(StringComparer.OrdinalIgnoreCase), received.Order(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase);
 
@@ -44,8 +43,6 @@ public sealed class TwoNodeDeliveryTests(TwoDeliveringNodes cluster) : IClassFix
             + "WHERE s.name = 'Processing' AND j.invocationdata::text LIKE '%SendOutboxBatchJob%'");
         Assert.True(servers == 2, $"send jobs ran on {servers} of the two nodes' Hangfire servers");
     }
-
-    private static readonly TimeSpan OutboxTick = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>
@@ -76,8 +73,9 @@ public sealed class KilledMidSendTests(TwoNodesStallingSmtp cluster) : IClassFix
 
         // The ten minutes after which a claim is presumed dead, passed: its claim is moved back by that much
         // (the app's clock cannot be turned in another process). The surviving node's sweep does the rest.
-        await cluster.CountAsync(
-            $"UPDATE outbox_messages SET claimed_at = claimed_at - interval '11 minutes' WHERE intake_request_id = '{intake}' AND kind = 'Acknowledgement' RETURNING 1");
+        await RawRows.ScalarAsync(cluster.ConnectionString,
+            "UPDATE outbox_messages SET claimed_at = claimed_at - @presumed_dead WHERE intake_request_id = @intake AND kind = 'Acknowledgement' RETURNING 1",
+            ("presumed_dead", Jobs.OutboxSweep.ClaimPresumedDeadAfter + TimeSpan.FromMinutes(1)), ("intake", intake));
         waited.Restart();
         while (await cluster.StatusAsync(intake) == "Sending")
         {
@@ -86,7 +84,7 @@ public sealed class KilledMidSendTests(TwoNodesStallingSmtp cluster) : IClassFix
         }
 
         Assert.Equal("Uncertain", await cluster.StatusAsync(intake));
-        await Task.Delay(TimeSpan.FromSeconds(35));
+        await Task.Delay(Jobs.OutboxDispatcher.Tick + TimeSpan.FromSeconds(5));
         Assert.Equal("Uncertain", await cluster.StatusAsync(intake));
         Assert.Equal(1, cluster.Smtp.MessagesReceived);
         Assert.Single(cluster.Smtp.ClientPorts);
@@ -140,23 +138,12 @@ public abstract class DeliveringNodes(int count) : ClusterNodes(count)
         settings["Email:FromAddress"] = "hello@practice.test";
     }
 
-    public async Task<long> CountAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        return Convert.ToInt64(await command.ExecuteScalarAsync() ?? 0L, CultureInfo.InvariantCulture);
-    }
+    public async Task<long> CountAsync(string sql) => Convert.ToInt64(await RawRows.ScalarAsync(ConnectionString, sql) ?? 0L, CultureInfo.InvariantCulture);
 
     /// <summary>The status of a request's acknowledgement.</summary>
-    public async Task<string> StatusAsync(Guid intakeId)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT status FROM outbox_messages WHERE intake_request_id = @intake AND kind = 'Acknowledgement'", connection);
-        command.Parameters.AddWithValue("intake", intakeId);
-        return (string)(await command.ExecuteScalarAsync())!;
-    }
+    public async Task<string> StatusAsync(Guid intakeId) =>
+        (string)(await RawRows.ScalarAsync(ConnectionString,
+            "SELECT status FROM outbox_messages WHERE intake_request_id = @intake AND kind = 'Acknowledgement'", ("intake", intakeId)))!;
 }
 
 /// <summary>Which process holds a TCP connection, from Linux's /proc (the socket's inode, among the process's open files).</summary>
